@@ -1,0 +1,407 @@
+"""The embedded default store: one DuckDB file, zero setup.
+
+Upserts do not use a primary-key index: at 10M rows DuckDB's ART index makes
+``INSERT ... ON CONFLICT`` run at under 200k rows/s and costs memory that grows with
+the table. Instead each batch is classified against the table with one hash join
+(new / changed / unchanged), then appended or updated, all in one transaction. The
+store is the only writer of ``mentions`` and keeps (workspace, platform, source_id)
+unique; ``check_unique`` verifies it and the tests call it after every import path.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from tinhieu.schema import COLUMNS, ENRICHMENT, KEY, UPDATABLE, conform
+from tinhieu.store.base import (
+    DEFAULT_TIMEZONE,
+    ImportJob,
+    Reject,
+    Topic,
+    UpsertResult,
+)
+from tinhieu.store.migrations import MIGRATIONS
+
+_KEY_ON = " AND ".join(f"m.{k} = s.{k}" for k in KEY)
+_CHANGED = " OR ".join(
+    f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM m.{c})" for c in (*UPDATABLE, "topics")
+)
+_TEXT_CHANGED = (
+    "(s.text IS NOT NULL AND s.text IS DISTINCT FROM m.text) OR "
+    "(s.title IS NOT NULL AND s.title IS DISTINCT FROM m.title)"
+)
+_COLS = ", ".join(COLUMNS)
+_INSERT_SELECT = ", ".join(
+    {
+        "first_seen_at": "now() AS first_seen_at",
+        "updated_at": "now() AS updated_at",
+        "import_id": "?::BIGINT AS import_id",
+    }.get(c, f"s.{c}")
+    for c in COLUMNS
+)
+_UPDATE_SET = ", ".join(
+    [f"{c} = coalesce(s.{c}, m.{c})" for c in (*UPDATABLE, "topics")]
+    + [
+        f"{c} = CASE WHEN c.text_changed THEN NULL ELSE m.{c} END"
+        for c in ENRICHMENT
+        if c != "topics"
+    ]
+    + ["updated_at = now()", "import_id = ?::BIGINT"]
+)
+
+
+class DuckDBStore:
+    """A DuckDB file (or ``:memory:``) holding one or more workspaces."""
+
+    def __init__(self, path: str | Path = "tinhieu.duckdb", *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        self.con.execute("SET TimeZone = 'UTC'")
+        self._lock = threading.RLock()
+        self._depth = 0
+        if not read_only:
+            self.migrate()
+
+    # --- lifecycle -------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> DuckDBStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return 0
+        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def migrate(self) -> int:
+        """Apply the migrations this file has not seen; return the resulting version."""
+        with self._lock:
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                "version INTEGER PRIMARY KEY, description VARCHAR, "
+                "applied_at TIMESTAMPTZ DEFAULT now())"
+            )
+            current = self.schema_version()
+            for version, description, statements in MIGRATIONS:
+                if version <= current:
+                    continue
+                with self.transaction():
+                    for statement in statements:
+                        self.con.execute(statement)
+                    self.con.execute(
+                        "INSERT INTO schema_version (version, description) VALUES (?, ?)",
+                        [version, description],
+                    )
+                current = version
+            return current
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A transaction; nested use joins the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self.con.execute("BEGIN TRANSACTION")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._depth = 0
+                self.con.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self.con.execute("COMMIT")
+
+    # --- generic SQL -----------------------------------------------------------------
+    def fetch_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        with self._lock:
+            rel = self.con.sql(sql, params=list(params))
+            return rel.to_arrow_table() if rel is not None else pa.table({})
+
+    def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self.con.execute(sql, list(params)).fetchall()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self._lock:
+            self.con.execute(sql, list(params))
+
+    # --- workspaces ------------------------------------------------------------------
+    def ensure_workspace(self, name: str, timezone: str | None = None) -> str:
+        with self._lock:
+            row = self.con.execute(
+                "SELECT timezone FROM workspaces WHERE name = ?", [name]
+            ).fetchone()
+            if row:
+                if timezone and timezone != row[0]:
+                    self.con.execute(
+                        "UPDATE workspaces SET timezone = ? WHERE name = ?", [timezone, name]
+                    )
+                    return timezone
+                return str(row[0])
+            tz = timezone or DEFAULT_TIMEZONE
+            self.con.execute("INSERT INTO workspaces (name, timezone) VALUES (?, ?)", [name, tz])
+            return tz
+
+    def workspace_timezone(self, name: str) -> str:
+        row = self.fetch_all("SELECT timezone FROM workspaces WHERE name = ?", [name])
+        return str(row[0][0]) if row else DEFAULT_TIMEZONE
+
+    def workspaces(self) -> list[str]:
+        return [r[0] for r in self.fetch_all("SELECT name FROM workspaces ORDER BY name")]
+
+    # --- mentions --------------------------------------------------------------------
+    def upsert_mentions(self, batch: pa.Table, import_id: int | None = None) -> UpsertResult:
+        if batch.num_rows == 0:
+            return UpsertResult()
+        staged = conform(batch)
+        staged = staged.append_column("_ord", pa.array(range(staged.num_rows), pa.int64()))
+        with self._lock, self.transaction():
+            con = self.con
+            con.register("_batch", staged)
+            try:
+                con.execute(
+                    "CREATE OR REPLACE TEMP TABLE _stage AS SELECT * EXCLUDE (_ord) FROM _batch "
+                    f"QUALIFY row_number() OVER (PARTITION BY {', '.join(KEY)} "
+                    "ORDER BY _ord DESC) = 1"
+                )
+            finally:
+                con.unregister("_batch")
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _cls AS SELECT "
+                + ", ".join(f"s.{k}" for k in KEY)
+                + ", m.source_id IS NOT NULL AS existing, "
+                f"coalesce({_CHANGED}, FALSE) AS changed, "
+                f"coalesce({_TEXT_CHANGED}, FALSE) AS text_changed "
+                f"FROM _stage s LEFT JOIN mentions m ON {_KEY_ON}"
+            )
+            row = con.execute(
+                "SELECT count(*) FILTER (WHERE NOT existing), "
+                "count(*) FILTER (WHERE existing AND changed), "
+                "count(*) FILTER (WHERE existing AND NOT changed) FROM _cls"
+            ).fetchone()
+            assert row is not None
+            inserted, updated, unchanged = (int(v) for v in row)
+            cls_on = " AND ".join(f"c.{k} = s.{k}" for k in KEY)
+            if inserted:
+                con.execute(
+                    f"INSERT INTO mentions ({_COLS}) SELECT {_INSERT_SELECT} "
+                    f"FROM _stage s JOIN _cls c ON {cls_on} WHERE NOT c.existing",
+                    [import_id],
+                )
+            if updated:
+                con.execute(
+                    f"UPDATE mentions AS m SET {_UPDATE_SET} "
+                    f"FROM _stage s JOIN _cls c ON {cls_on} "
+                    f"WHERE c.existing AND c.changed AND {_KEY_ON}",
+                    [import_id],
+                )
+            con.execute("DROP TABLE _stage")
+            con.execute("DROP TABLE _cls")
+        in_batch = batch.num_rows - (inserted + updated + unchanged)
+        return UpsertResult(inserted, updated, unchanged, in_batch)
+
+    def count_mentions(self, workspace: str) -> int:
+        row = self.fetch_all("SELECT count(*) FROM mentions WHERE workspace = ?", [workspace])
+        return int(row[0][0])
+
+    def check_unique(self) -> int:
+        """Number of keys stored more than once (0 unless the store is broken)."""
+        row = self.fetch_all(
+            f"SELECT count(*) FROM (SELECT {', '.join(KEY)} FROM mentions "
+            f"GROUP BY ALL HAVING count(*) > 1)"
+        )
+        return int(row[0][0])
+
+    def iter_mentions(
+        self,
+        workspace: str,
+        where: str = "TRUE",
+        params: Sequence[Any] = (),
+        batch_size: int = 100_000,
+        columns: Sequence[str] = COLUMNS,
+    ) -> Iterator[pa.RecordBatch]:
+        """Stream the workspace's mentions matching ``where`` (a trusted, compiled SQL
+        condition whose values are in ``params``)."""
+        cursor = self.con.cursor()
+        try:
+            reader = cursor.sql(
+                f"SELECT {', '.join(columns)} FROM mentions "
+                f"WHERE workspace = ? AND ({where}) ORDER BY created_at, platform, source_id",
+                params=[workspace, *params],
+            ).to_arrow_reader(batch_size)
+            yield from reader
+        finally:
+            cursor.close()
+
+    def set_topics(self, workspace: str, keys: pa.Table, topic: str, member: bool) -> None:
+        """Add ``topic`` to (or remove it from) the ``topics`` list of the given keys."""
+        with self._lock, self.transaction():
+            self.con.register("_keys", keys)
+            try:
+                if member:
+                    expr = "list_distinct(list_append(coalesce(m.topics, []), ?))"
+                else:
+                    expr = "list_filter(coalesce(m.topics, []), t -> t <> ?)"
+                self.con.execute(
+                    f"UPDATE mentions AS m SET topics = {expr} FROM _keys k "
+                    "WHERE m.workspace = ? AND m.platform = k.platform "
+                    "AND m.source_id = k.source_id",
+                    [topic, workspace],
+                )
+            finally:
+                self.con.unregister("_keys")
+
+    # --- topics ----------------------------------------------------------------------
+    def put_topic(self, topic: Topic) -> None:
+        with self._lock, self.transaction():
+            self.con.execute(
+                "DELETE FROM topics WHERE workspace = ? AND name = ?",
+                [topic.workspace, topic.name],
+            )
+            self.con.execute(
+                "INSERT INTO topics (workspace, name, query, topic_group) VALUES (?, ?, ?, ?)",
+                [topic.workspace, topic.name, topic.query, topic.group],
+            )
+
+    def get_topics(self, workspace: str) -> list[Topic]:
+        rows = self.fetch_all(
+            "SELECT workspace, name, query, topic_group, created_at FROM topics "
+            "WHERE workspace = ? ORDER BY topic_group, name",
+            [workspace],
+        )
+        return [Topic(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def delete_topic(self, workspace: str, name: str) -> bool:
+        with self._lock, self.transaction():
+            found = self.fetch_all(
+                "SELECT count(*) FROM topics WHERE workspace = ? AND name = ?", [workspace, name]
+            )[0][0]
+            self.con.execute(
+                "DELETE FROM topics WHERE workspace = ? AND name = ?", [workspace, name]
+            )
+            self.con.execute(
+                "UPDATE mentions SET topics = list_filter(topics, t -> t <> ?) "
+                "WHERE workspace = ? AND list_contains(topics, ?)",
+                [name, workspace, name],
+            )
+        return bool(found)
+
+    # --- import jobs -----------------------------------------------------------------
+    _JOB_COLS = (
+        "id, workspace, path, sha256, options, status, next_offset, next_line, rows_read, "
+        "inserted, updated, duplicates, rejected, reject_file"
+    )
+
+    def find_job(self, workspace: str, sha256: str, options: str) -> ImportJob | None:
+        rows = self.fetch_all(
+            f"SELECT {self._JOB_COLS} FROM imports WHERE workspace = ? AND sha256 = ? "
+            "AND options = ? ORDER BY id DESC LIMIT 1",
+            [workspace, sha256, options],
+        )
+        return ImportJob(*rows[0]) if rows else None
+
+    def start_job(self, workspace: str, path: str, sha256: str, options: str) -> ImportJob:
+        with self._lock, self.transaction():
+            row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()
+            assert row is not None
+            job = ImportJob(int(row[0]), workspace, path, sha256, options, "running")
+            self.con.execute(
+                "INSERT INTO imports (id, workspace, path, sha256, options, status) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [job.id, workspace, path, sha256, options, "running"],
+            )
+        return job
+
+    def save_chunk(
+        self, job: ImportJob, batch: pa.Table, rejects: Sequence[Reject]
+    ) -> UpsertResult:
+        with self._lock, self.transaction():
+            result = self.upsert_mentions(batch, job.id)
+            if rejects:
+                self.con.executemany(
+                    "INSERT INTO import_rejects (import_id, line, reason, raw) VALUES (?, ?, ?, ?)",
+                    [[job.id, r.line, r.reason, r.raw] for r in rejects],
+                )
+            job.inserted += result.inserted
+            job.updated += result.updated
+            job.duplicates += result.duplicates
+            job.rejected += len(rejects)
+            self._save_job(job)
+        return result
+
+    def _save_job(self, job: ImportJob) -> None:
+        self.con.execute(
+            "UPDATE imports SET status = ?, next_offset = ?, next_line = ?, rows_read = ?, "
+            "inserted = ?, updated = ?, duplicates = ?, rejected = ?, reject_file = ?, "
+            "finished_at = CASE WHEN ? = 'running' THEN NULL ELSE now() END WHERE id = ?",
+            [
+                job.status,
+                job.next_offset,
+                job.next_line,
+                job.rows_read,
+                job.inserted,
+                job.updated,
+                job.duplicates,
+                job.rejected,
+                job.reject_file,
+                job.status,
+                job.id,
+            ],
+        )
+
+    def finish_job(self, job: ImportJob, status: str) -> None:
+        job.status = status
+        with self._lock, self.transaction():
+            self._save_job(job)
+
+    def job_rejects(self, job_id: int) -> list[Reject]:
+        rows = self.fetch_all(
+            "SELECT line, reason, raw FROM import_rejects WHERE import_id = ? ORDER BY line",
+            [job_id],
+        )
+        return [Reject(int(r[0]), r[1], r[2]) for r in rows]
+
+    def import_history(self, workspace: str, limit: int = 20) -> list[dict[str, Any]]:
+        table = self.fetch_arrow(
+            f"SELECT {self._JOB_COLS}, started_at, finished_at FROM imports "
+            "WHERE workspace = ? ORDER BY id DESC LIMIT ?",
+            [workspace, limit],
+        )
+        rows: list[dict[str, Any]] = table.to_pylist()
+        return rows
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message says why, for the user."""
+
+
+def dumps_json(value: object) -> str:
+    """Canonical JSON used for JSON columns (UTF-8 kept, keys sorted)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
