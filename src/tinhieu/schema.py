@@ -271,3 +271,81 @@ def schema_markdown() -> str:
         req = " (required)" if f.required else ""
         lines.append(f"| `{f.name}` | {f.sql_type} | {f.role}{req} | {f.doc} |")
     return "\n".join(lines) + "\n"
+
+
+_PLATFORM_ALIASES: Final[dict[str, str]] = {
+    "fb": "facebook",
+    "face": "facebook",
+    "facebook.com": "facebook",
+    "meta": "facebook",
+    "tt": "tiktok",
+    "tik tok": "tiktok",
+    "douyin": "tiktok",
+    "yt": "youtube",
+    "youtube.com": "youtube",
+    "ig": "instagram",
+    "insta": "instagram",
+    "twitter": "x",
+    "x.com": "x",
+    "tweet": "x",
+    "zalo oa": "zalo",
+    "forums": "forum",
+    "dien dan": "forum",
+    "diễn đàn": "forum",
+    "online news": "news",
+    "bao": "news",
+    "báo": "news",
+    "bao chi": "news",
+    "báo chí": "news",
+    "tin tuc": "news",
+    "tin tức": "news",
+    "blog": "news",
+    "reviews": "review",
+    "danh gia": "review",
+    "đánh giá": "review",
+}
+_KIND_ALIASES: Final[dict[str, str]] = {
+    "status": "post",
+    "bai viet": "post",
+    "bài viết": "post",
+    "bai dang": "post",
+    "bài đăng": "post",
+    "original": "post",
+    "thread": "post",
+    "topic": "post",
+    "binh luan": "comment",
+    "bình luận": "comment",
+    "comments": "comment",
+    "tra loi": "reply",
+    "trả lời": "reply",
+    "phản hồi": "reply",
+    "phan hoi": "reply",
+    "replies": "reply",
+    "danh gia": "review",
+    "đánh giá": "review",
+    "reviews": "review",
+    "bai bao": "article",
+    "bài báo": "article",
+    "news": "article",
+    "tin": "article",
+    "clip": "video",
+    "videos": "video",
+    "reel": "video",
+    "short": "video",
+}
+
+
+def normalise_platform(value: str) -> str | None:
+    """The canonical platform name for ``value``, or None when it is not one we know."""
+    key = " ".join(value.strip().lower().split())
+    if key in PLATFORMS:
+        return key
+    return _PLATFORM_ALIASES.get(key)
+
+
+def normalise_kind(value: str) -> str | None:
+    """The canonical kind for ``value`` ("Bình luận" -> "comment"), or None."""
+    key = " ".join(value.strip().lower().split())
+    if key in KINDS:
+        return key
+    return _KIND_ALIASES.get(key)

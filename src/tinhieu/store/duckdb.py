@@ -260,23 +260,27 @@ class DuckDBStore:
         finally:
             cursor.close()
 
-    def set_topics(self, workspace: str, keys: pa.Table, topic: str, member: bool) -> None:
-        """Add ``topic`` to (or remove it from) the ``topics`` list of the given keys."""
+    def retag_topic(self, workspace: str, topic: str, condition: str, params: Sequence[Any]) -> int:
+        """Make ``topic`` part of exactly the mentions matching ``condition`` (a compiled,
+        trusted SQL condition whose values are in ``params``); return how many match."""
         with self._lock, self.transaction():
-            self.con.register("_keys", keys)
-            try:
-                if member:
-                    expr = "list_distinct(list_append(coalesce(m.topics, []), ?))"
-                else:
-                    expr = "list_filter(coalesce(m.topics, []), t -> t <> ?)"
-                self.con.execute(
-                    f"UPDATE mentions AS m SET topics = {expr} FROM _keys k "
-                    "WHERE m.workspace = ? AND m.platform = k.platform "
-                    "AND m.source_id = k.source_id",
-                    [topic, workspace],
-                )
-            finally:
-                self.con.unregister("_keys")
+            self.con.execute(
+                "UPDATE mentions SET topics = list_filter(topics, lambda t: t <> ?) "
+                f"WHERE workspace = ? AND list_contains(topics, ?) "
+                f"AND NOT coalesce(({condition}), FALSE)",
+                [topic, workspace, topic, *params],
+            )
+            self.con.execute(
+                "UPDATE mentions SET topics = list_append(coalesce(topics, []), ?) "
+                f"WHERE workspace = ? AND coalesce(({condition}), FALSE) "
+                "AND NOT coalesce(list_contains(topics, ?), FALSE)",
+                [topic, workspace, *params, topic],
+            )
+            row = self.con.execute(
+                "SELECT count(*) FROM mentions WHERE workspace = ? AND list_contains(topics, ?)",
+                [workspace, topic],
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     # --- topics ----------------------------------------------------------------------
     def put_topic(self, topic: Topic) -> None:
@@ -307,7 +311,7 @@ class DuckDBStore:
                 "DELETE FROM topics WHERE workspace = ? AND name = ?", [workspace, name]
             )
             self.con.execute(
-                "UPDATE mentions SET topics = list_filter(topics, t -> t <> ?) "
+                "UPDATE mentions SET topics = list_filter(topics, lambda t: t <> ?) "
                 "WHERE workspace = ? AND list_contains(topics, ?)",
                 [name, workspace, name],
             )
