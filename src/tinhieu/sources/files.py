@@ -35,7 +35,7 @@ import pyarrow.csv as pacsv
 
 from tinhieu.store.base import Reject
 
-BLOCK_BYTES: Final[int] = 8 << 20
+BLOCK_BYTES: Final[int] = 32 << 20
 JSON_CHUNK_ROWS: Final[int] = 50_000
 XLSX_CHUNK_ROWS: Final[int] = 20_000
 SNIFF_BYTES: Final[int] = 64 << 10
@@ -178,7 +178,9 @@ def _unique_names(names: list[str]) -> list[str]:
     return out
 
 
-def csv_layout(path: Path, fmt: str, encoding: str | None = None) -> CsvLayout:
+def csv_layout(
+    path: Path, fmt: str, encoding: str | None = None, delimiter: str | None = None
+) -> CsvLayout:
     with path.open("rb") as f:
         sample = f.read(SNIFF_BYTES)
     if not sample.strip(b"\r\n\t \x00" + codecs.BOM_UTF8):
@@ -189,7 +191,8 @@ def csv_layout(path: Path, fmt: str, encoding: str | None = None) -> CsvLayout:
         text = text.lstrip("\ufeff")
     if "\x00" in text[:4096]:
         raise FileFormatError("the file is binary, not a text table")
-    delimiter = "\t" if fmt == "tsv" else sniff_delimiter(text)
+    if delimiter is None:
+        delimiter = "\t" if fmt == "tsv" else sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
@@ -308,7 +311,6 @@ def _parse_block(body: bytes, header: list[str], delimiter: str, first_line: int
         return "skip"
 
     try:
-        body.decode("utf-8")
         table = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(column_names=header, use_threads=True),
@@ -324,10 +326,15 @@ def _parse_block(body: bytes, header: list[str], delimiter: str, first_line: int
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (UnicodeDecodeError, pa.ArrowInvalid):
+    except pa.ArrowInvalid:  # e.g. bytes that are not UTF-8
         return _parse_block_slow(body, header, delimiter, first_line)
     if invalid:
         return _parse_block_slow(body, header, delimiter, first_line)
+    breaks = line_breaks(body) + (0 if body.endswith((b"\n", b"\r")) else 1)
+    if breaks == table.num_rows:  # no value spans lines: row i is on line first + i
+        return _drop_blank_rows(
+            RawChunk(table, list(range(first_line, first_line + table.num_rows)))
+        )
     newlines = None
     for name in table.column_names:
         col = table.column(name)
@@ -617,7 +624,10 @@ def _xlsx_cell(value: Any) -> str | None:
 
 
 def read_xlsx(
-    path: Path, start_offset: int = 0, chunk_rows: int = XLSX_CHUNK_ROWS, sheet: str | None = None
+    path: Path,
+    start_offset: int = 0,
+    chunk_rows: int = XLSX_CHUNK_ROWS,
+    sheet: str | int | None = None,
 ) -> Iterator[RawChunk]:
     """The first sheet (or ``sheet``); the first non-empty row is the header. Lines are
     spreadsheet row numbers; ``start_offset`` is the spreadsheet row to resume after."""
@@ -630,7 +640,16 @@ def read_xlsx(
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileFormatError(f"not a readable XLSX workbook: {exc}") from exc
     try:
-        ws = wb[sheet] if sheet else wb.worksheets[0]
+        try:
+            ws = (
+                wb.worksheets[sheet]
+                if isinstance(sheet, int)
+                else (wb[sheet] if sheet else wb.worksheets[0])
+            )
+        except (KeyError, IndexError) as exc:
+            raise FileFormatError(
+                f"no sheet {sheet!r}; sheets: {', '.join(wb.sheetnames)}"
+            ) from exc
         size = os.path.getsize(path)
         rows = ws.iter_rows(values_only=True)
         header: list[str] | None = None

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tinhieu.schema import COLUMNS, ENRICHMENT, KEY, UPDATABLE, conform
 from tinhieu.store.base import (
@@ -31,8 +32,11 @@ from tinhieu.store.base import (
 from tinhieu.store.migrations import MIGRATIONS
 
 _KEY_ON = " AND ".join(f"m.{k} = s.{k}" for k in KEY)
+# collected_at moves on every import; on its own it is not a change worth counting.
 _CHANGED = " OR ".join(
-    f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM m.{c})" for c in (*UPDATABLE, "topics")
+    f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM m.{c})"
+    for c in (*UPDATABLE, "topics")
+    if c != "collected_at"
 )
 _TEXT_CHANGED = (
     "(s.text IS NOT NULL AND s.text IS DISTINCT FROM m.text) OR "
@@ -181,51 +185,63 @@ class DuckDBStore:
         if batch.num_rows == 0:
             return UpsertResult()
         staged = conform(batch)
-        staged = staged.append_column("_ord", pa.array(range(staged.num_rows), pa.int64()))
+        unique = _last_per_key(staged)
         with self._lock, self.transaction():
             con = self.con
-            con.register("_batch", staged)
+            keys = unique.select(list(KEY)).append_column(
+                "_ord", pa.array(range(unique.num_rows), pa.int64())
+            )
+            con.register("_keys", keys)
             try:
-                con.execute(
-                    "CREATE OR REPLACE TEMP TABLE _stage AS SELECT * EXCLUDE (_ord) FROM _batch "
-                    f"QUALIFY row_number() OVER (PARTITION BY {', '.join(KEY)} "
-                    "ORDER BY _ord DESC) = 1"
-                )
+                found = con.sql(
+                    "SELECT k._ord FROM _keys k JOIN mentions m ON "
+                    + " AND ".join(f"m.{k} = k.{k}" for k in KEY)
+                ).to_arrow_table()
             finally:
-                con.unregister("_batch")
+                con.unregister("_keys")
+            existing = pc.is_in(keys.column("_ord"), found.column("_ord"))
+            fresh = unique.filter(pc.invert(existing))
+            old = unique.filter(existing)
+            if fresh.num_rows:
+                con.register("_new", fresh)
+                try:
+                    con.execute(
+                        f"INSERT INTO mentions ({_COLS}) SELECT {_INSERT_SELECT} FROM _new s",
+                        [import_id],
+                    )
+                finally:
+                    con.unregister("_new")
+            updated = 0
+            if old.num_rows:
+                updated = self._update_changed(old, import_id)
+        inserted = fresh.num_rows
+        unchanged = old.num_rows - updated
+        return UpsertResult(inserted, updated, unchanged, batch.num_rows - unique.num_rows)
+
+    def _update_changed(self, old: pa.Table, import_id: int | None) -> int:
+        """Update the stored rows that ``old`` (rows whose keys exist) changes."""
+        con = self.con
+        con.register("_old", old)
+        try:
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE _cls AS SELECT "
                 + ", ".join(f"s.{k}" for k in KEY)
-                + ", m.source_id IS NOT NULL AS existing, "
-                f"coalesce({_CHANGED}, FALSE) AS changed, "
-                f"coalesce({_TEXT_CHANGED}, FALSE) AS text_changed "
-                f"FROM _stage s LEFT JOIN mentions m ON {_KEY_ON}"
+                + f", coalesce({_TEXT_CHANGED}, FALSE) AS text_changed "
+                f"FROM _old s JOIN mentions m ON {_KEY_ON} WHERE coalesce({_CHANGED}, FALSE)"
             )
-            row = con.execute(
-                "SELECT count(*) FILTER (WHERE NOT existing), "
-                "count(*) FILTER (WHERE existing AND changed), "
-                "count(*) FILTER (WHERE existing AND NOT changed) FROM _cls"
-            ).fetchone()
-            assert row is not None
-            inserted, updated, unchanged = (int(v) for v in row)
-            cls_on = " AND ".join(f"c.{k} = s.{k}" for k in KEY)
-            if inserted:
-                con.execute(
-                    f"INSERT INTO mentions ({_COLS}) SELECT {_INSERT_SELECT} "
-                    f"FROM _stage s JOIN _cls c ON {cls_on} WHERE NOT c.existing",
-                    [import_id],
-                )
+            row = con.execute("SELECT count(*) FROM _cls").fetchone()
+            updated = int(row[0]) if row else 0
             if updated:
+                cls_on = " AND ".join(f"c.{k} = s.{k}" for k in KEY)
                 con.execute(
                     f"UPDATE mentions AS m SET {_UPDATE_SET} "
-                    f"FROM _stage s JOIN _cls c ON {cls_on} "
-                    f"WHERE c.existing AND c.changed AND {_KEY_ON}",
+                    f"FROM _old s JOIN _cls c ON {cls_on} WHERE {_KEY_ON}",
                     [import_id],
                 )
-            con.execute("DROP TABLE _stage")
             con.execute("DROP TABLE _cls")
-        in_batch = batch.num_rows - (inserted + updated + unchanged)
-        return UpsertResult(inserted, updated, unchanged, in_batch)
+        finally:
+            con.unregister("_old")
+        return updated
 
     def count_mentions(self, workspace: str) -> int:
         row = self.fetch_all("SELECT count(*) FROM mentions WHERE workspace = ?", [workspace])
@@ -400,6 +416,18 @@ class DuckDBStore:
         )
         rows: list[dict[str, Any]] = table.to_pylist()
         return rows
+
+
+def _last_per_key(table: pa.Table) -> pa.Table:
+    """``table`` without repeated keys; where a key repeats, its last row wins."""
+    keys = table.select(list(KEY)).append_column(
+        "_ord", pa.array(range(table.num_rows), pa.int64())
+    )
+    last = keys.group_by(list(KEY), use_threads=False).aggregate([("_ord", "max")])
+    if last.num_rows == table.num_rows:
+        return table
+    kept = last.column("_ord_max")
+    return table.take(pc.take(kept, pc.sort_indices(kept)))  # keep the file's order
 
 
 class StoreError(RuntimeError):

@@ -1,0 +1,317 @@
+"""File import end to end: counts, rejects, re-imports, encodings, crashes, resume."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tinhieu.sources.importer import ImportFailure, ImportOptions, import_file
+from tinhieu.store import open_store
+
+HEADER = ["Mã", "Nền tảng", "Tác giả", "Nội dung", "Ngày đăng", "Lượt thích", "Chia sẻ", "Ghi chú"]
+
+
+def write_csv(
+    path: Path, rows: list[list[str]], header: list[str] = HEADER, encoding: str = "utf-8"
+) -> Path:
+    with path.open("w", encoding=encoding, newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def good_rows(n: int, start: int = 0) -> list[list[str]]:
+    return [
+        [
+            f"p{i}",
+            "Facebook",
+            f"Người {i}",
+            f"Trà sữa số {i} ngon quá",
+            f"0{1 + i % 9}/03/2026 20:15",
+            "1,2K" if i % 2 else str(i),
+            str(i % 7),
+            f"note {i}",
+        ]
+        for i in range(start, start + n)
+    ]
+
+
+def read_rejects(path: str) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_import_maps_vietnamese_headers_and_parses_values(tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "fb.csv", good_rows(3))
+    store = open_store(tmp_path / "s.duckdb")
+    summary = import_file(store, src)
+    assert (
+        summary.read,
+        summary.inserted,
+        summary.updated,
+        summary.duplicates,
+        summary.rejected,
+        summary.reject_file,
+    ) == (3, 3, 0, 0, 0, None)
+    rows = store.fetch_arrow(
+        "SELECT source_id, platform, kind, author_name, text, created_at, source_tz, likes, "
+        "shares, attrs FROM mentions ORDER BY source_id"
+    ).to_pylist()
+    first, second = rows[0], rows[1]
+    assert first["platform"] == "facebook" and first["kind"] == "post"
+    # 20:15 in Vietnam (no zone in the file) is 13:15 UTC.
+    assert first["created_at"] == datetime(2026, 3, 1, 13, 15, tzinfo=UTC)
+    assert first["source_tz"] == "assumed:Asia/Ho_Chi_Minh"
+    assert second["likes"] == 1200  # "1,2K"
+    assert json.loads(first["attrs"]) == {"Ghi chú": "note 0"}  # unknown column kept
+
+
+def test_reimport_never_duplicates_and_changed_counts_update(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.duckdb")
+    src = write_csv(tmp_path / "a.csv", good_rows(50))
+    import_file(store, src)
+    again = import_file(store, src)
+    assert (again.read, again.inserted, again.updated, again.duplicates) == (50, 0, 0, 50)
+    rows = good_rows(50)
+    rows[10][5] = "999"
+    rows.append(good_rows(1, start=50)[0])
+    changed = write_csv(tmp_path / "b.csv", rows)
+    third = import_file(store, changed)
+    assert (third.inserted, third.updated, third.duplicates) == (1, 1, 49)
+    assert store.count_mentions("default") == 51
+    assert store.check_unique() == 0
+    assert store.fetch_all("SELECT likes FROM mentions WHERE source_id = 'p10'")[0][0] == 999
+
+
+def test_bad_rows_go_to_the_reject_file_with_line_and_reason(tmp_path: Path) -> None:
+    rows = good_rows(2)
+    rows.append(["", "Facebook", "A", "", "01/03/2026 10:00", "1", "0", ""])  # no text, no id
+    rows.append(["p90", "Facebook", "A", "ok", "31/02/2026 10:00", "1", "0", ""])  # bad date
+    rows.append(["p91", "Facebook", "A", "ok", "01/03/2026 10:00", "-5", "0", ""])  # negative
+    rows.append(["p92", "Facebook", "A", "x" * (10 << 20), "01/03/2026 10:00", "1", "0", ""])
+    rows.append(["p93", "Facebook", "A", "dòng\nhai dòng", "01/03/2026 10:00", "1", "0", ""])
+    rows.append(["p94", "Facebook", "A", "ok", "", "1", "0", ""])  # no date
+    src = write_csv(tmp_path / "bad.csv", rows)
+    with src.open("a", encoding="utf-8") as f:
+        f.write("p95,Facebook,too,many,columns,here,1,2,3\n")
+        f.write("p96,Facebook,B,cuối cùng,02/03/2026 08:00,3,1,\n")
+    store = open_store(tmp_path / "s.duckdb")
+    summary = import_file(store, src)
+    assert (summary.read, summary.inserted, summary.rejected) == (10, 4, 6)
+    assert summary.reject_file is not None
+    rejects = read_rejects(summary.reject_file)
+    got = [(r["_line"], r["_reason"].split(":")[0]) for r in rejects]
+    assert got == [
+        ("4", "row has neither text nor id"),
+        ("5", "created_at"),
+        ("6", "likes"),
+        ("7", "field 'Nội dung' is 10.5 MB (limit 1 MB)"),
+        ("10", "missing date (created_at)"),
+        ("11", "expected 8 columns, found 9"),
+    ]
+    assert all(r["_file"] == str(src) for r in rejects)
+    assert rejects[1]["Ngày đăng"] == "31/02/2026 10:00"  # original values kept
+    assert len(rejects[3]["Nội dung"]) == 10 << 20  # nothing lost, even the junk
+    stored = {r[0] for r in store.fetch_all("SELECT source_id FROM mentions")}
+    assert stored == {"p0", "p1", "p93", "p96"}
+    assert store.fetch_all("SELECT text FROM mentions WHERE source_id = 'p93'")[0][0] == (
+        "dòng\nhai dòng"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1258"])
+def test_encodings_are_detected_and_text_is_stored_nfc(tmp_path: Path, encoding: str) -> None:
+    from tests.sources.test_files import to_cp1258
+
+    rows = [["p1", "facebook", "Lan", "Giao hàng nhanh, đóng gói đẹp", "01/03/2026", "3", "1", ""]]
+    path = tmp_path / "e.csv"
+    if encoding == "cp1258":
+        text = ",".join(HEADER) + "\n" + ",".join(f'"{c}"' for c in rows[0]) + "\n"
+        path.write_bytes(to_cp1258(text))
+    else:
+        delimiter = "\t" if encoding == "utf-16" else ","
+        with path.open("w", encoding=encoding, newline="") as f:
+            w = csv.writer(f, delimiter=delimiter)
+            w.writerow(HEADER)
+            w.writerows(rows)
+    store = open_store(tmp_path / "s.duckdb")
+    summary = import_file(store, path)
+    assert (summary.inserted, summary.rejected) == (1, 0)
+    text = store.fetch_all("SELECT text FROM mentions")[0][0]
+    assert text == "Giao hàng nhanh, đóng gói đẹp"
+    assert unicodedata.is_normalized("NFC", text)
+
+
+def test_decomposed_text_is_stored_composed(tmp_path: Path) -> None:
+    nfd = unicodedata.normalize("NFD", "Trà sữa Đà Nẵng")
+    src = write_csv(
+        tmp_path / "nfd.csv", [["p1", "tiktok", "A", nfd, "2026-03-01T10:00:00Z", "1", "0", ""]]
+    )
+    store = open_store(tmp_path / "s.duckdb")
+    import_file(store, src)
+    assert store.fetch_all("SELECT text FROM mentions")[0][0] == "Trà sữa Đà Nẵng"
+
+
+def test_jsonl_and_xlsx_imports(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    jsonl = tmp_path / "m.jsonl"
+    jsonl.write_text(
+        json.dumps(
+            {
+                "id": "v1",
+                "platform": "youtube",
+                "text": "Review trà sữa",
+                "created_at": 1772370000,
+                "views": 1500,
+                "like_count": 20,
+            }
+        )
+        + "\n"
+        + "{broken\n",
+        encoding="utf-8",
+    )
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Nội dung", "Ngày đăng", "Lượt thích", "Nền tảng"])
+    ws.append(["Ngon quá", datetime(2026, 3, 1, 20, 15), 1200, "TikTok"])
+    xlsx = tmp_path / "m.xlsx"
+    wb.save(xlsx)
+    store = open_store(tmp_path / "s.duckdb")
+    s1 = import_file(store, jsonl)
+    assert (s1.inserted, s1.rejected) == (1, 1)
+    assert read_rejects(s1.reject_file or "")[0]["_line"] == "2"
+    s2 = import_file(store, xlsx)
+    assert (s2.inserted, s2.rejected) == (1, 0)
+    again = import_file(store, xlsx)  # no id column: the derived id is stable
+    assert (again.inserted, again.duplicates) == (0, 1)
+    rows = dict(store.fetch_all("SELECT platform, likes FROM mentions"))
+    assert rows == {"youtube": 20, "tiktok": 1200}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "binary"),
+        (b"colour,shape\nred,round\n", "no column looks like the text or the id"),
+    ],
+)
+def test_files_that_cannot_be_imported_give_one_clear_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    store = open_store(tmp_path / "s.duckdb")
+    with pytest.raises(ImportFailure, match=message):
+        import_file(store, path)
+    assert store.count_mentions("default") == 0
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ImportFailure, match="file not found"):
+        import_file(open_store(":memory:"), tmp_path / "nope.csv")
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tinhieu.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("fault", ["kill-after-chunk:3", "kill-in-chunk:3"])
+def test_kill_9_mid_import_then_rerun_completes_exactly(tmp_path: Path, fault: str) -> None:
+    rows = good_rows(2000)
+    rows[1500][4] = "not a date"
+    src = write_csv(tmp_path / "big.csv", rows)
+    db = str(tmp_path / "s.duckdb")
+    killed = _cli(
+        "import",
+        str(src),
+        "--db",
+        db,
+        "--json",
+        "--chunk-bytes",
+        "8192",
+        env={"TINHIEU_FAULT": fault},
+    )
+    assert killed.returncode == -9, killed.stderr
+    with open_store(db) as store:
+        partial = store.count_mentions("default")
+        assert 0 < partial < 1999
+        assert store.check_unique() == 0
+    done = _cli("import", str(src), "--db", db, "--json", "--chunk-bytes", "8192")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["resumed"] is True
+    assert (summary["read"], summary["inserted"], summary["rejected"]) == (2000, 1999, 1)
+    assert summary["duplicates"] == 0
+    assert [r["_line"] for r in read_rejects(summary["reject_file"])] == ["1502"]
+    with open_store(db) as store:
+        assert store.count_mentions("default") == 1999
+        assert store.check_unique() == 0
+    third = json.loads(_cli("import", str(src), "--db", db, "--json").stdout)
+    assert (third["inserted"], third["duplicates"], third["resumed"]) == (0, 1999, False)
+
+
+def test_placeholder_dates_are_rejected_not_stored_as_null(tmp_path: Path) -> None:
+    rows = good_rows(2)
+    rows[1][4] = "N/A"
+    store = open_store(tmp_path / "s.duckdb")
+    summary = import_file(store, write_csv(tmp_path / "p.csv", rows))
+    assert (summary.inserted, summary.rejected) == (1, 1)
+    assert read_rejects(summary.reject_file or "")[0]["_reason"] == "missing date (created_at)"
+
+
+def test_mapping_file_names_columns_defaults_and_options(tmp_path: Path) -> None:
+    src = tmp_path / "odd.csv"
+    src.write_text(
+        "Thời điểm|Nội dung bình luận|Số tim|Mã BL\n"
+        "03/01/2026 08:00|Ship nhanh, trà ngon|15|c1\n"
+        "03/02/2026 09:30|Đóng gói hơi ẩu|2|c2\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(
+        '[columns]\ncreated_at = "Thời điểm"\ntext = "Nội dung bình luận"\n'
+        'likes = "Số tim"\nsource_id = "Mã BL"\n'
+        '[defaults]\nplatform = "tiktok"\nkind = "comment"\n'
+        '[options]\ndelimiter = "|"\ndayfirst = false\ntimezone = "UTC"\n',
+        encoding="utf-8",
+    )
+    store = open_store(tmp_path / "s.duckdb")
+    summary = import_file(store, src, ImportOptions(mapping_file=mapping))
+    assert (summary.inserted, summary.rejected) == (2, 0)
+    rows = store.fetch_arrow(
+        "SELECT source_id, platform, kind, likes, created_at, source_tz FROM mentions "
+        "ORDER BY source_id"
+    ).to_pylist()
+    assert rows[0]["platform"] == "tiktok" and rows[0]["kind"] == "comment"
+    assert rows[0]["likes"] == 15
+    # month first (dayfirst = false) and read in UTC, as the mapping file says
+    assert rows[0]["created_at"] == datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    assert rows[1]["created_at"] == datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    assert rows[0]["source_tz"] == "assumed:UTC"
+
+
+def test_a_mapping_file_naming_a_missing_column_is_a_clear_error(tmp_path: Path) -> None:
+    from tinhieu.sources.columns import MappingError
+
+    src = write_csv(tmp_path / "a.csv", good_rows(1))
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[columns]\ntext = "Không có cột này"\n', encoding="utf-8")
+    with pytest.raises(MappingError, match="Không có cột này"):
+        import_file(open_store(":memory:"), src, ImportOptions(mapping_file=mapping))
