@@ -315,3 +315,129 @@ def test_a_mapping_file_naming_a_missing_column_is_a_clear_error(tmp_path: Path)
     mapping.write_text('[columns]\ntext = "Không có cột này"\n', encoding="utf-8")
     with pytest.raises(MappingError, match="Không có cột này"):
         import_file(open_store(":memory:"), src, ImportOptions(mapping_file=mapping))
+
+
+def test_placeholder_ids_do_not_merge_rows(tmp_path: Path) -> None:
+    rows = good_rows(3)
+    for r in rows:
+        r[0] = "N/A"
+    store = open_store(tmp_path / "s.duckdb")
+    summary = import_file(store, write_csv(tmp_path / "na.csv", rows))
+    assert (summary.inserted, summary.duplicates) == (3, 0)
+    ids = [r[0] for r in store.fetch_all("SELECT source_id FROM mentions")]
+    assert all(i.startswith("h:") for i in ids) and len(set(ids)) == 3
+
+
+def test_a_reimport_without_kind_keeps_the_stored_kind_and_merges_attrs(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.duckdb")
+    first = tmp_path / "first.csv"
+    write_csv(
+        first,
+        [["r1", "facebook", "reply", "hay", "01/03/2026 10:00", "1", "a"]],
+        header=["id", "platform", "type", "text", "date", "likes", "note"],
+    )
+    import_file(store, first)
+    second = tmp_path / "second.csv"
+    write_csv(
+        second,
+        [["r1", "facebook", "hay", "01/03/2026 10:00", "5", "x"]],
+        header=["id", "platform", "text", "date", "likes", "campaign"],
+    )
+    summary = import_file(store, second)
+    assert summary.updated == 1
+    kind, likes, attrs = store.fetch_all("SELECT kind, likes, attrs FROM mentions")[0]
+    assert (kind, likes) == ("reply", 5)
+    assert json.loads(attrs) == {"note": "a", "campaign": "x"}
+    new = tmp_path / "third.csv"
+    write_csv(
+        new,
+        [["p9", "tiktok", "mới", "01/03/2026 10:00", "1", ""]],
+        header=["id", "platform", "text", "date", "likes", "campaign"],
+    )
+    import_file(store, new)
+    row = store.fetch_all("SELECT kind, attrs FROM mentions WHERE source_id = 'p9'")[0]
+    assert row == ("post", None)  # nothing says otherwise; an empty cell is no attribute
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"timezone": "Mars/Olympus"}, "Mars/Olympus"),
+        ({"encoding": "klingon-8"}, "unknown encoding 'klingon-8'"),
+        ({"platform": "myspace"}, "unknown platform 'myspace'"),
+    ],
+)
+def test_bad_options_are_one_line_errors(tmp_path: Path, options: dict, message: str) -> None:
+    store = open_store(tmp_path / "s.duckdb")
+    with pytest.raises(ImportFailure, match=message):
+        import_file(store, write_csv(tmp_path / "a.csv", good_rows(2)), ImportOptions(**options))
+    assert store.fetch_all("SELECT count(*) FROM imports WHERE status = 'running'")[0][0] == 0
+
+
+def test_platform_option_wins_and_unknown_platform_values_fall_back_to_it(
+    tmp_path: Path,
+) -> None:
+    src = tmp_path / "k.csv"
+    write_csv(
+        src,
+        [
+            ["1", "Fanpage Trà Mây", "ngon", "01/03/2026 10:00"],
+            ["2", "TikTok", "ngon", "01/03/2026 10:00"],
+        ],
+        header=["id", "Kênh", "text", "date"],
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[defaults]\nplatform = "youtube"\n', encoding="utf-8")
+    store = open_store(tmp_path / "s.duckdb")
+    import_file(store, src, ImportOptions(platform="fb", mapping_file=str(mapping)))
+    rows = store.fetch_arrow(
+        "SELECT source_id, platform, attrs FROM mentions ORDER BY 1"
+    ).to_pylist()
+    assert [r["platform"] for r in rows] == ["facebook", "tiktok"]
+    assert json.loads(rows[0]["attrs"]) == {"platform_raw": "Fanpage Trà Mây"}
+
+
+def test_month_first_dates_are_recognised_from_the_column(tmp_path: Path) -> None:
+    src = write_csv(
+        tmp_path / "us.csv",
+        [["1", "a", "03/25/2026 10:00"], ["2", "b", "03/02/2026 10:00"]],
+        header=["id", "text", "date"],
+    )
+    store = open_store(tmp_path / "s.duckdb")
+    import_file(store, src, ImportOptions(timezone="UTC"))
+    got = dict(store.fetch_all("SELECT source_id, created_at FROM mentions"))
+    assert got["1"] == datetime(2026, 3, 25, 10, tzinfo=UTC)
+    assert got["2"] == datetime(2026, 3, 2, 10, tzinfo=UTC)  # the column is month-first
+
+
+def test_a_json_dump_without_extension_and_a_url_only_row(tmp_path: Path) -> None:
+    src = tmp_path / "dump"
+    src.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {"url": "https://fb.com/p/1", "created_time": "2026-03-01T10:00:00+0700"},
+                    {"id": "2", "message": "ok", "created_time": "2026-03-01T11:00:00+0700"},
+                ]
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    store = open_store(tmp_path / "s.duckdb")
+    summary = import_file(store, src)
+    assert (summary.format, summary.inserted, summary.rejected) == ("json", 2, 0)
+
+
+def test_a_fixed_reject_file_imports_cleanly(tmp_path: Path) -> None:
+    rows = good_rows(2)
+    rows[1][4] = "31/02/2026 10:00"
+    store = open_store(tmp_path / "s.duckdb")
+    first = import_file(store, write_csv(tmp_path / "a.csv", rows))
+    rejects = Path(first.reject_file or "")
+    fixed = rejects.read_text("utf-8-sig").replace("31/02/2026", "28/02/2026")
+    rejects.write_text(fixed, encoding="utf-8-sig")
+    again = import_file(store, rejects)
+    assert (again.inserted, again.rejected) == (1, 0)
+    attrs = store.fetch_all("SELECT attrs FROM mentions WHERE source_id = 'p1'")[0][0]
+    assert json.loads(attrs) == {"Ghi chú": "note 1"}  # no _file/_line/_reason

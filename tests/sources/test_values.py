@@ -684,3 +684,19 @@ def test_parse_bools_agrees_with_parse_bool(values: list[str | None]) -> None:
             assert got[i].as_py() is None and errs.get(i) == str(e)
         else:
             assert got[i].as_py() is expected and i not in errs
+
+
+@pytest.mark.parametrize(
+    ("text", "hour", "minute"),
+    [
+        ("01/03/2026 12:30 trưa", 12, 30),
+        ("01/03/2026 12 giờ trưa", 12, 0),
+        ("01/03/2026 1 giờ trưa", 13, 0),
+        ("ngày 1 tháng 3 năm 2026 lúc 11 giờ 30 trưa", 11, 30),
+        ("01/03/2026 8 giờ tối", 20, 0),
+        ("01/03/2026 8:00 sáng", 8, 0),
+    ],
+)
+def test_vietnamese_times_of_day(text: str, hour: int, minute: int) -> None:
+    when, _ = parse_timestamp(text, "UTC")
+    assert (when.day, when.hour, when.minute) == (1, hour, minute)

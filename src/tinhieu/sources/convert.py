@@ -28,7 +28,12 @@ from tinhieu.schema import (
     normalise_platform,
 )
 from tinhieu.sources.columns import ColumnMapping
-from tinhieu.sources.values import parse_bools, parse_counts, parse_timestamps
+from tinhieu.sources.values import (
+    parse_bools,
+    parse_counts,
+    parse_timestamps,
+    placeholders_to_null,
+)
 from tinhieu.store.base import Reject
 from tinhieu.text.normalise import nfc_fast
 
@@ -36,6 +41,10 @@ MAX_FIELD_BYTES: Final[int] = 1 << 20  # a cell over 1 MiB is junk, not a social
 _INT_FIELDS: Final[tuple[str, ...]] = (*COUNT_FIELDS, "author_followers")
 _TEXT_FIELDS: Final[tuple[str, ...]] = ("text", "title", "author_name")
 _PLAIN_FIELDS: Final[tuple[str, ...]] = ("url", "parent_id", "author_id", "language")
+# Identifier-like fields where "N/A" or "-" means absent (never for text: "." is a comment).
+_ID_FIELDS: Final[frozenset[str]] = frozenset(
+    {"source_id", "parent_id", "url", "author_id", "language", "platform", "kind", "author_kind"}
+)
 _NULLABLE: Final[pa.Schema] = pa.schema([f.with_nullable(True) for f in ARROW_SCHEMA])
 
 
@@ -114,7 +123,8 @@ def to_mentions(
             if default is None:
                 return None
             return pa.array([default] * n, pa.string())
-        return _blank_to_null(col)
+        col = _blank_to_null(col)
+        return placeholders_to_null(col) if field_name in _ID_FIELDS else col
 
     # Text: NFC, leading/trailing whitespace trimmed.
     for name in _TEXT_FIELDS:
@@ -142,7 +152,9 @@ def to_mentions(
     else:
         canon = map_unique(platform, normalise_platform)
         unknown = pc.and_(pc.is_valid(platform), pc.is_null(canon))
-        out["platform"] = pc.fill_null(canon, "other")
+        # A value that is no platform (a "Kênh" column of page names) falls back to the
+        # import's default platform; the original value is kept in attrs.
+        out["platform"] = pc.fill_null(canon, plan.defaults.get("platform") or "other")
         if pc.any(unknown).as_py():
             extra_attrs["platform_raw"] = pc.if_else(unknown, platform, None)
     kind = raw("kind")
@@ -152,12 +164,12 @@ def to_mentions(
         if pc.any(unknown).as_py():
             extra_attrs["kind_raw"] = pc.if_else(unknown, kind, None)
     parent = out.get("parent_id")
-    default_kind = (
-        pc.if_else(pc.is_valid(parent), "comment", "post")
-        if parent is not None
-        else pa.array(["post"] * n, pa.string())
-    )
-    out["kind"] = pc.coalesce(kinds, default_kind)
+    if parent is not None:
+        # A row with a parent is a comment unless it says otherwise. A row that says
+        # nothing stays NULL: new rows become posts in the store, and a re-import
+        # without a kind column never turns a stored reply into a post.
+        kinds = pc.coalesce(kinds, pc.if_else(pc.is_valid(parent), "comment", None))
+    out["kind"] = kinds
 
     # Time.
     created = raw("created_at")
@@ -208,7 +220,9 @@ def to_mentions(
         out["reactions"] = _reactions_json(table, mapping.reactions, reasons)
         if "likes" not in out:
             out["likes"] = _sum_reactions(out["reactions"])
-    attr_cols = {c: _column(table, c) for c in mapping.unmapped if c in table.column_names}
+    attr_cols: dict[str, pa.Array | None] = {
+        c: _blank_to_null(col) for c in mapping.unmapped if (col := _column(table, c)) is not None
+    }
     attr_cols |= extra_attrs
     if attr_cols:
         out["attrs"] = _attrs_json({k: v for k, v in attr_cols.items() if v is not None})
@@ -223,9 +237,16 @@ def to_mentions(
     )
     if source_id is None:
         source_id = pa.nulls(n, pa.string())
-    reasons.add_mask(pc.and_(no_text, pc.is_null(source_id)), "row has neither text nor id")
+    url = out.get("url")
+    no_id = pc.is_null(source_id)
+    if url is not None:
+        no_id = pc.and_(no_id, pc.is_null(url))
+    reasons.add_mask(pc.and_(no_text, no_id), "row has neither text nor id")
     if pc.any(pc.is_null(source_id)).as_py():
-        source_id = _derive_ids(source_id, out)
+        basis = dict(out)
+        if created is not None:
+            basis["created_at"] = created  # the text as written, whatever the time zone
+        source_id = _derive_ids(source_id, basis)
     out["source_id"] = source_id
     out["workspace"] = pa.array([plan.workspace] * n, pa.string())
 

@@ -80,8 +80,18 @@ def detect_format(path: Path, declared: str | None = None) -> str:
         head = f.read(4096).lstrip(codecs.BOM_UTF8)
     if head[:2] == b"PK":
         return "xlsx"
-    if head.lstrip()[:1] in (b"{", b"["):
-        return "jsonl" if head.lstrip()[:1] == b"{" else "json"
+    start = head.lstrip()[:1]
+    if start == b"[":
+        return "json"
+    if start == b"{":
+        # JSONL when the first line is a whole object; otherwise one JSON document
+        # such as an API dump {"data": [...]} spread over lines.
+        first = head.lstrip().split(b"\n", 1)[0]
+        try:
+            json.loads(first)
+        except ValueError:
+            return "json"
+        return "jsonl"
     return "csv"
 
 
@@ -569,7 +579,12 @@ def read_json(
     if not sample.strip():
         raise FileFormatError("the file is empty")
     enc = encoding or detect_encoding(sample)
-    text = path.read_text(encoding=enc).lstrip("\ufeff")
+    try:
+        text = path.read_bytes().decode(enc).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(
+            f"bytes that are not valid {enc} at byte {exc.start}; pass --encoding"
+        ) from exc
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -10,6 +10,7 @@ as updated when its counts changed), and nothing is inserted twice.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import json
@@ -23,6 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from tinhieu.schema import normalise_platform
 from tinhieu.sources.columns import ColumnMapping, apply_overrides, detect_mapping, load_mapping
 from tinhieu.sources.convert import ConvertPlan, to_mentions
 from tinhieu.sources.files import (
@@ -36,12 +38,14 @@ from tinhieu.sources.files import (
     read_jsonl,
     read_xlsx,
 )
+from tinhieu.sources.values import check_timezone, guess_dayfirst
 from tinhieu.store.base import DEFAULT_WORKSPACE, ImportJob, Reject
 from tinhieu.store.duckdb import DuckDBStore
 
 Progress = Callable[[int, int], None]
 Enrich = Callable[[pa.Table], pa.Table]
 _FINGERPRINT_BYTES = 4 << 20
+REJECT_COLUMNS = ("_file", "_line", "_reason")
 
 
 class ImportFailure(ValueError):
@@ -52,7 +56,7 @@ class ImportFailure(ValueError):
 class ImportOptions:
     workspace: str = DEFAULT_WORKSPACE
     platform: str | None = None  # default platform for rows that do not say
-    mapping_file: Path | None = None
+    mapping_file: Path | str | None = None
     fmt: str | None = None
     encoding: str | None = None
     timezone: str | None = None  # zone for timestamps without one (default: workspace's)
@@ -104,8 +108,10 @@ def _resolve_mapping(
     if spec is not None:
         mapping = apply_overrides(mapping, spec, headers)
         defaults.update({k: str(v) for k, v in spec.get("defaults", {}).items()})
-    if options.platform:
-        defaults.setdefault("platform", options.platform)
+    if options.platform:  # what the user says on the command line beats the file
+        defaults["platform"] = options.platform
+    # Our own reject files carry _file/_line/_reason: drop them when one is re-imported.
+    mapping.unmapped = [c for c in mapping.unmapped if c not in REJECT_COLUMNS]
     if not any(mapping.fields.get(f) for f in ("text", "title", "source_id")):
         raise ImportFailure(
             "no column looks like the text or the id of a mention; columns found: "
@@ -134,7 +140,13 @@ def import_file(
     if path.stat().st_size == 0:
         raise ImportFailure(f"{path}: the file is empty")
     started = time.perf_counter()
-    spec = load_mapping(options.mapping_file) if options.mapping_file else None
+    if options.platform:
+        canonical = normalise_platform(options.platform)
+        if canonical is None:
+            raise ImportFailure(f"unknown platform '{options.platform}'")
+        options.platform = canonical
+    mapping_file = Path(options.mapping_file) if options.mapping_file else None
+    spec = load_mapping(mapping_file) if mapping_file else None
     file_options: dict[str, Any] = dict(spec.get("options", {})) if spec else {}
     try:
         fmt = detect_format(path, options.fmt or file_options.get("format"))
@@ -142,14 +154,24 @@ def import_file(
         raise ImportFailure(f"{path}: {exc}") from exc
     workspace_tz = store.ensure_workspace(options.workspace)
     timezone = options.timezone or file_options.get("timezone") or workspace_tz
+    try:
+        check_timezone(str(timezone))
+    except ValueError as exc:
+        raise ImportFailure(str(exc)) from exc
+    encoding = options.encoding or file_options.get("encoding")
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise ImportFailure(f"unknown encoding '{encoding}'") from exc
     read = _ReadOptions(
-        encoding=options.encoding or file_options.get("encoding"),
+        encoding=encoding,
         delimiter=file_options.get("delimiter"),
         sheet=file_options.get("sheet"),
         chunk_bytes=options.chunk_bytes,
     )
 
-    mapping_text = options.mapping_file.read_text("utf-8") if options.mapping_file else ""
+    mapping_text = mapping_file.read_text("utf-8") if mapping_file else ""
     option_key = json.dumps(
         {
             "format": fmt,
@@ -176,12 +198,16 @@ def import_file(
             if plan is None:
                 headers = list(chunk.table.column_names)
                 mapping, defaults = _resolve_mapping(chunk.table, options, spec)
+                dayfirst = file_options.get("dayfirst")
+                column = mapping.fields.get("created_at")
+                if dayfirst is None and column is not None:  # the file does not say
+                    dayfirst = guess_dayfirst(chunk.table.column(column))
                 plan = ConvertPlan(
                     options.workspace,
                     str(timezone),
                     mapping,
                     defaults,
-                    dayfirst=bool(file_options.get("dayfirst", True)),
+                    dayfirst=True if dayfirst is None else bool(dayfirst),
                 )
             elif chunk.table.column_names != headers and fmt in ("json", "jsonl"):
                 headers = list(chunk.table.column_names)  # JSON records vary in keys
@@ -203,7 +229,9 @@ def import_file(
     except FileFormatError as exc:
         store.finish_job(job, "failed")
         raise ImportFailure(f"{path}: {exc}") from exc
-    except ImportFailure:
+    except BaseException:
+        # Whatever stopped us (an error, Ctrl-C), the committed chunks are whole and the
+        # job says where to resume.
         store.finish_job(job, "failed")
         raise
     if job.rejected:
@@ -296,7 +324,7 @@ def _write_rejects(
     tmp = target.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["_file", "_line", "_reason", *columns])
+        writer.writerow([*REJECT_COLUMNS, *columns])
         for r, raw in zip(rejects, records, strict=True):
             writer.writerow(
                 [str(source), r.line, r.reason, *(_csv_value(raw.get(c)) for c in columns)]

@@ -136,6 +136,16 @@ def _show(t: str) -> str:
     return repr(t) if len(t) <= 60 else repr(t[:50]) + f"… ({len(t)} characters)"
 
 
+def placeholders_to_null(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``arr`` with blank cells and placeholders (``-``, ``N/A``, ``null``…) as NULL.
+
+    For identifier-like columns (ids, urls, names of platforms and kinds), not for text:
+    a comment that is just "-" or "." is real (giveaway entries often are)."""
+    strings = _as_strings(arr)
+    trimmed = pc.utf8_lower(pc.utf8_trim_whitespace(strings))
+    return pc.if_else(pc.is_in(trimmed, _MISSING_ARRAY), pa.scalar(None, pa.string()), strings)
+
+
 def is_missing(s: str | None) -> bool:
     """True when ``s`` is NULL, blank or a placeholder such as ``-``, ``N/A``, ``null``."""
     return s is None or _ascii_lower(_strip(s)) in _MISSING
@@ -712,7 +722,7 @@ _VI_DATE: Final[re.Pattern[str]] = re.compile(
 _VI_WORDS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"\b(?:luc|vao luc|ngay)\b"), " "),
     (re.compile(r"([0-9]) ?(?:gio|h) ?([0-9]{2})\b"), r"\1:\2"),
-    (re.compile(r"\b(?:sang|trua)\b"), " am"),
+    (re.compile(r"\bsang\b"), " am"),
     (re.compile(r"\b(?:chieu|toi|dem)\b"), " pm"),
     (re.compile(r"\(([^)]*)\)"), r" \1 "),
 )
@@ -720,10 +730,24 @@ _FOUR_DIGITS: Final[re.Pattern[str]] = re.compile(r"[0-9]{4}", re.ASCII)
 _HAS_YEAR: Final[re.Pattern[str]] = re.compile(r"(?<![0-9])[12][0-9]{3}(?![0-9])")
 
 
+_VI_HOUR: Final[re.Pattern[str]] = re.compile(r"\b([0-9]{1,2}) ?(?:gio|h)\b(?! ?[0-9])")
+_VI_NOON: Final[re.Pattern[str]] = re.compile(r"\b([0-9]{1,2})(:[0-9]{2}(?::[0-9]{2})?)? ?trua\b")
+
+
+def _noon(m: re.Match[str]) -> str:
+    """ "trưa" is midday: 11–12 stay as they are, 1–2 trưa are 13:00–14:00."""
+    hour = int(m.group(1))
+    rest = m.group(2) or ":00"
+    return f"{hour + 12 if 1 <= hour <= 4 else hour}{rest}"
+
+
 def _normalise_wordy(t: str) -> str:
     s = _ascii_lower(fold(t))
     s = _VI_WEEKDAY.sub("", s)
     s = _VI_DATE.sub(r"\1/\2/\3", s)
+    s = _VI_WORDS[1][0].sub(_VI_WORDS[1][1], s)  # "12 giờ 30" -> "12:30" first
+    s = _VI_HOUR.sub(r"\1:00", s)  # "8 giờ" -> "8:00"
+    s = _VI_NOON.sub(_noon, s)
     for pattern, repl in _VI_WORDS:
         s = pattern.sub(repl, s)
     s = " ".join(s.replace(" ,", ",").split())

@@ -33,10 +33,15 @@ from tinhieu.store.migrations import MIGRATIONS
 
 _KEY_ON = " AND ".join(f"m.{k} = s.{k}" for k in KEY)
 # collected_at moves on every import; on its own it is not a change worth counting.
+# attrs merges: a later export with other extra columns adds to what is kept.
+_MERGED_ATTRS = "json_merge_patch(coalesce(m.attrs, '{}'), s.attrs)"
 _CHANGED = " OR ".join(
-    f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM m.{c})"
-    for c in (*UPDATABLE, "topics")
-    if c != "collected_at"
+    [
+        f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM m.{c})"
+        for c in (*UPDATABLE, "topics")
+        if c not in ("collected_at", "attrs")
+    ]
+    + [f"(s.attrs IS NOT NULL AND {_MERGED_ATTRS} IS DISTINCT FROM m.attrs)"]
 )
 _TEXT_CHANGED = (
     "(s.text IS NOT NULL AND s.text IS DISTINCT FROM m.text) OR "
@@ -48,11 +53,13 @@ _INSERT_SELECT = ", ".join(
         "first_seen_at": "now() AS first_seen_at",
         "updated_at": "now() AS updated_at",
         "import_id": "?::BIGINT AS import_id",
+        "kind": "coalesce(s.kind, 'post') AS kind",  # a row that says nothing is a post
     }.get(c, f"s.{c}")
     for c in COLUMNS
 )
 _UPDATE_SET = ", ".join(
-    [f"{c} = coalesce(s.{c}, m.{c})" for c in (*UPDATABLE, "topics")]
+    [f"{c} = coalesce(s.{c}, m.{c})" for c in (*UPDATABLE, "topics") if c != "attrs"]
+    + [f"attrs = CASE WHEN s.attrs IS NULL THEN m.attrs ELSE {_MERGED_ATTRS} END"]
     + [
         f"{c} = CASE WHEN c.text_changed THEN NULL ELSE m.{c} END"
         for c in ENRICHMENT
