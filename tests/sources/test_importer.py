@@ -441,3 +441,41 @@ def test_a_fixed_reject_file_imports_cleanly(tmp_path: Path) -> None:
     assert (again.inserted, again.rejected) == (1, 0)
     attrs = store.fetch_all("SELECT attrs FROM mentions WHERE source_id = 'p1'")[0][0]
     assert json.loads(attrs) == {"Ghi chú": "note 1"}  # no _file/_line/_reason
+
+
+def test_a_reimport_with_parent_but_no_kind_keeps_a_reply(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.duckdb")
+    header = ["id", "parent_id", "type", "text", "date"]
+    write_csv(
+        tmp_path / "a.csv",
+        [
+            ["r1", "c1", "reply", "hay", "01/03/2026 10:00"],
+            ["c2", "p1", "", "ok", "01/03/2026 10:00"],
+        ],
+        header=header,
+    )
+    import_file(store, tmp_path / "a.csv")
+    write_csv(
+        tmp_path / "b.csv",
+        [["r1", "c1", "hay", "01/03/2026 10:00"]],
+        header=["id", "parent_id", "text", "date"],
+    )
+    import_file(store, tmp_path / "b.csv")
+    assert dict(store.fetch_all("SELECT source_id, kind FROM mentions")) == {
+        "r1": "reply",
+        "c2": "comment",
+    }
+
+
+def test_a_file_identified_by_urls_only(tmp_path: Path) -> None:
+    src = write_csv(
+        tmp_path / "u.csv",
+        [
+            ["https://vnexpress.net/a-1.html", "01/03/2026"],
+            ["https://vnexpress.net/b-2.html", "02/03/2026"],
+        ],
+        header=["url", "date"],
+    )
+    store = open_store(tmp_path / "s.duckdb")
+    assert import_file(store, src, ImportOptions(platform="news")).inserted == 2
+    assert import_file(store, src, ImportOptions(platform="news")).duplicates == 2

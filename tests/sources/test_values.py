@@ -695,6 +695,10 @@ def test_parse_bools_agrees_with_parse_bool(values: list[str | None]) -> None:
         ("ngày 1 tháng 3 năm 2026 lúc 11 giờ 30 trưa", 11, 30),
         ("01/03/2026 8 giờ tối", 20, 0),
         ("01/03/2026 8:00 sáng", 8, 0),
+        ("01/03/2026 12 giờ đêm", 0, 0),
+        ("01/03/2026 12:30 đêm", 0, 30),
+        ("01/03/2026 1 giờ khuya", 1, 0),
+        ("01/03/2026 11 giờ đêm", 23, 0),
     ],
 )
 def test_vietnamese_times_of_day(text: str, hour: int, minute: int) -> None:

@@ -163,12 +163,8 @@ def to_mentions(
         unknown = pc.and_(pc.is_valid(kind), pc.is_null(kinds))
         if pc.any(unknown).as_py():
             extra_attrs["kind_raw"] = pc.if_else(unknown, kind, None)
-    parent = out.get("parent_id")
-    if parent is not None:
-        # A row with a parent is a comment unless it says otherwise. A row that says
-        # nothing stays NULL: new rows become posts in the store, and a re-import
-        # without a kind column never turns a stored reply into a post.
-        kinds = pc.coalesce(kinds, pc.if_else(pc.is_valid(parent), "comment", None))
+    # A row that does not say its kind stays NULL: the store makes a new row a comment
+    # when it has a parent and a post otherwise, and never changes a stored kind.
     out["kind"] = kinds
 
     # Time.

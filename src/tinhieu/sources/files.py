@@ -77,7 +77,7 @@ def detect_format(path: Path, declared: str | None = None) -> str:
     if fmt:
         return fmt
     with path.open("rb") as f:
-        head = f.read(4096).lstrip(codecs.BOM_UTF8)
+        head = f.read(1 << 20).lstrip(codecs.BOM_UTF8)
     if head[:2] == b"PK":
         return "xlsx"
     start = head.lstrip()[:1]

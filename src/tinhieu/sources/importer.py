@@ -15,12 +15,14 @@ import csv
 import hashlib
 import json
 import os
+import queue
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
@@ -60,7 +62,7 @@ class ImportOptions:
     fmt: str | None = None
     encoding: str | None = None
     timezone: str | None = None  # zone for timestamps without one (default: workspace's)
-    reject_dir: Path | None = None
+    reject_dir: Path | str | None = None
     chunk_bytes: int = BLOCK_BYTES  # CSV block size; JSON/XLSX chunk by rows
 
 
@@ -112,7 +114,7 @@ def _resolve_mapping(
         defaults["platform"] = options.platform
     # Our own reject files carry _file/_line/_reason: drop them when one is re-imported.
     mapping.unmapped = [c for c in mapping.unmapped if c not in REJECT_COLUMNS]
-    if not any(mapping.fields.get(f) for f in ("text", "title", "source_id")):
+    if not any(mapping.fields.get(f) for f in ("text", "title", "source_id", "url")):
         raise ImportFailure(
             "no column looks like the text or the id of a mention; columns found: "
             + ", ".join(headers[:20])
@@ -192,36 +194,52 @@ def import_file(
     try:
         chunks, encoding = _open_chunks(path, fmt, read, job if resumed else None)
         total = path.stat().st_size
-        plan: ConvertPlan | None = None
         fault = _fault_plan()
-        for number, chunk in enumerate(chunks, start=1):
-            if plan is None:
-                headers = list(chunk.table.column_names)
-                mapping, defaults = _resolve_mapping(chunk.table, options, spec)
-                dayfirst = file_options.get("dayfirst")
-                column = mapping.fields.get("created_at")
-                if dayfirst is None and column is not None:  # the file does not say
-                    dayfirst = guess_dayfirst(chunk.table.column(column))
-                plan = ConvertPlan(
-                    options.workspace,
-                    str(timezone),
-                    mapping,
-                    defaults,
-                    dayfirst=True if dayfirst is None else bool(dayfirst),
-                )
-            elif chunk.table.column_names != headers and fmt in ("json", "jsonl"):
-                headers = list(chunk.table.column_names)  # JSON records vary in keys
-                plan.mapping, plan.defaults = _resolve_mapping(chunk.table, options, spec)
-            batch, rejects = to_mentions(chunk.table, chunk.lines, plan)
-            if enrich is not None and batch.num_rows:
-                batch = enrich(batch)
+
+        def date_order(chunk: RawChunk, column: str) -> bool | None:
+            """The file's day/month order, judged on its first chunk (also on resume)."""
+            table = chunk.table
+            if resumed:
+                first = next(iter(_open_chunks(path, fmt, read, None)[0]), None)
+                table = first.table if first is not None else table
+            return guess_dayfirst(table.column(column)) if column in table.column_names else None
+
+        def converted() -> Iterator[tuple[RawChunk, pa.Table, list[Reject]]]:
+            """Read, convert and enrich, one chunk ahead of the writer."""
+            plan: ConvertPlan | None = None
+            headers: list[str] = []
+            for chunk in chunks:
+                if plan is None:
+                    headers = list(chunk.table.column_names)
+                    mapping, defaults = _resolve_mapping(chunk.table, options, spec)
+                    dayfirst = file_options.get("dayfirst")
+                    column = mapping.fields.get("created_at")
+                    if dayfirst is None and column is not None:  # the file does not say
+                        dayfirst = date_order(chunk, column)
+                    plan = ConvertPlan(
+                        options.workspace,
+                        str(timezone),
+                        mapping,
+                        defaults,
+                        dayfirst=True if dayfirst is None else bool(dayfirst),
+                    )
+                elif chunk.table.column_names != headers and fmt in ("json", "jsonl"):
+                    headers = list(chunk.table.column_names)  # JSON records vary in keys
+                    plan.mapping, plan.defaults = _resolve_mapping(chunk.table, options, spec)
+                batch, rejects = to_mentions(chunk.table, chunk.lines, plan)
+                if enrich is not None and batch.num_rows:
+                    batch = enrich(batch)
+                yield chunk, batch, [*chunk.rejects, *rejects]
+
+        # The writer commits chunks strictly in file order; only conversion runs ahead.
+        for number, (chunk, batch, rejects) in enumerate(prefetch(converted()), start=1):
             job.next_offset, job.next_line = chunk.end_offset, chunk.end_line
             job.rows_read += chunk.table.num_rows + len(chunk.rejects)
             if fault == ("kill-in-chunk", number):
                 with store.transaction():
-                    store.save_chunk(job, batch, [*chunk.rejects, *rejects])
+                    store.save_chunk(job, batch, rejects)
                     os.kill(os.getpid(), signal.SIGKILL)
-            store.save_chunk(job, batch, [*chunk.rejects, *rejects])
+            store.save_chunk(job, batch, rejects)
             if fault == ("kill-after-chunk", number):
                 os.kill(os.getpid(), signal.SIGKILL)
             if progress is not None:
@@ -251,6 +269,58 @@ def import_file(
         seconds=round(time.perf_counter() - started, 3),
         encoding=encoding,
     )
+
+
+T = TypeVar("T")
+
+
+class _Failed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+def prefetch(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """Iterate ``items`` in a background thread, at most ``depth`` items ahead.
+
+    Reading and converting a chunk is mostly Python and pyarrow; writing one is DuckDB,
+    which releases the GIL, so the two overlap. Memory stays bounded by ``depth``.
+    An exception in the producer is raised in the consumer.
+    """
+    q: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(end)
+        except BaseException as exc:  # handed to the consumer
+            put(_Failed(exc))
+
+    thread = threading.Thread(target=work, name="tinhieu-import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is end:
+                return
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def _fault_plan() -> tuple[str, int] | None:
@@ -298,7 +368,7 @@ def _open_chunks(
 
 def reject_path(store: DuckDBStore, job: ImportJob, source: Path, options: ImportOptions) -> Path:
     if options.reject_dir is not None:
-        folder = options.reject_dir
+        folder = Path(options.reject_dir)
     elif store.path != ":memory:":
         folder = Path(store.path).resolve().parent / "rejects"
     else:

@@ -722,7 +722,7 @@ _VI_DATE: Final[re.Pattern[str]] = re.compile(
 _VI_WORDS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"\b(?:luc|vao luc|ngay)\b"), " "),
     (re.compile(r"([0-9]) ?(?:gio|h) ?([0-9]{2})\b"), r"\1:\2"),
-    (re.compile(r"\bsang\b"), " am"),
+    (re.compile(r"\b(?:sang|khuya)\b"), " am"),
     (re.compile(r"\b(?:chieu|toi|dem)\b"), " pm"),
     (re.compile(r"\(([^)]*)\)"), r" \1 "),
 )
@@ -731,6 +731,7 @@ _HAS_YEAR: Final[re.Pattern[str]] = re.compile(r"(?<![0-9])[12][0-9]{3}(?![0-9])
 
 
 _VI_HOUR: Final[re.Pattern[str]] = re.compile(r"\b([0-9]{1,2}) ?(?:gio|h)\b(?! ?[0-9])")
+_VI_MIDNIGHT: Final[re.Pattern[str]] = re.compile(r"\b12(:[0-9]{2}(?::[0-9]{2})?) ?(?:dem|khuya)\b")
 _VI_NOON: Final[re.Pattern[str]] = re.compile(r"\b([0-9]{1,2})(:[0-9]{2}(?::[0-9]{2})?)? ?trua\b")
 
 
@@ -748,6 +749,7 @@ def _normalise_wordy(t: str) -> str:
     s = _VI_WORDS[1][0].sub(_VI_WORDS[1][1], s)  # "12 giờ 30" -> "12:30" first
     s = _VI_HOUR.sub(r"\1:00", s)  # "8 giờ" -> "8:00"
     s = _VI_NOON.sub(_noon, s)
+    s = _VI_MIDNIGHT.sub(r"0\1", s)  # "12 giờ đêm" is midnight, not noon
     for pattern, repl in _VI_WORDS:
         s = pattern.sub(repl, s)
     s = " ".join(s.replace(" ,", ",").split())

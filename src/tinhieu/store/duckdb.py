@@ -53,7 +53,9 @@ _INSERT_SELECT = ", ".join(
         "first_seen_at": "now() AS first_seen_at",
         "updated_at": "now() AS updated_at",
         "import_id": "?::BIGINT AS import_id",
-        "kind": "coalesce(s.kind, 'post') AS kind",  # a row that says nothing is a post
+        # A new row that does not say its kind: a comment when it answers something.
+        "kind": "coalesce(s.kind, CASE WHEN s.parent_id IS NULL THEN 'post' "
+        "ELSE 'comment' END) AS kind",
     }.get(c, f"s.{c}")
     for c in COLUMNS
 )
