@@ -1,0 +1,153 @@
+"""The Python API for notebooks and scripts: a workspace as DataFrames.
+
+>>> import tinhieu
+>>> ws = tinhieu.open_workspace("tinhieu.duckdb")
+>>> df = ws.mentions(query='"giao hàng" NEAR/3 chậm', since="2026-03-01")
+>>> ws.stats(group="brand").to_dict()["share_of_voice"]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tinhieu.schema import COLUMNS
+from tinhieu.sources.importer import ImportOptions, ImportSummary, Progress, import_file
+from tinhieu.store import DEFAULT_WORKSPACE, DuckDBStore, open_store
+from tinhieu.topics import TopicMatcher, remove_topic, save_topic
+
+
+class Workspace:
+    """One workspace of a store. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, store: DuckDBStore, name: str = DEFAULT_WORKSPACE) -> None:
+        self.store = store
+        self.name = name
+        self.timezone = store.ensure_workspace(name)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- data in --------------------------------------------------------------------
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        progress: Progress | None = None,
+        refresh: bool = True,
+        **options: Any,
+    ) -> ImportSummary:
+        """Import a CSV/TSV/JSON/JSONL/XLSX file (options as for ``tinhieu import``).
+
+        Runs the pipeline: read and convert, match topics, store, then refresh the
+        metrics rollup (pass ``refresh=False`` when importing several files, then call
+        :meth:`refresh` once)."""
+        opts = ImportOptions(workspace=self.name, **options)
+        matcher = TopicMatcher.for_workspace(self.store, self.name)
+        summary = import_file(self.store, path, opts, progress=progress, enrich=matcher)
+        if refresh:
+            self.refresh()
+        return summary
+
+    def refresh(self) -> None:
+        """Rebuild the pre-aggregated metrics (the "aggregate" stage) of the workspace."""
+        from tinhieu.metrics import refresh_rollup
+
+        refresh_rollup(self.store, self.name)
+
+    # --- topics ---------------------------------------------------------------------
+    def add_topic(
+        self, name: str, query: str, group: str = "brand", *, refresh: bool = True
+    ) -> int:
+        """Create or redefine a topic; returns how many stored mentions match it."""
+        count = save_topic(self.store, self.name, name, query, group)
+        if refresh:
+            self.refresh()
+        return count
+
+    def remove_topic(self, name: str) -> bool:
+        found = remove_topic(self.store, self.name, name)
+        if found:
+            self.refresh()
+        return found
+
+    def topics(self) -> pd.DataFrame:
+        rows = [
+            {"name": t.name, "group": t.group, "query": t.query}
+            for t in self.store.get_topics(self.name)
+        ]
+        return pd.DataFrame(rows, columns=["name", "group", "query"])
+
+    # --- data out -------------------------------------------------------------------
+    def mentions(
+        self,
+        query: str | None = None,
+        *,
+        topic: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        platform: str | None = None,
+        limit: int | None = None,
+        columns: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Mentions as a DataFrame, newest first, filtered by query/topic/time/platform."""
+        from tinhieu.export import _filters
+
+        where, params = _filters(self.store, self.name, query, topic, since, until)
+        if platform:
+            where += " AND platform = ?"
+            params.append(platform)
+        cols = columns or [c for c in COLUMNS if c != "import_id"]
+        unknown = set(cols) - set(COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown columns: {sorted(unknown)}")
+        sql = (
+            f"SELECT {', '.join(cols)} FROM mentions WHERE workspace = ? AND ({where}) "
+            "ORDER BY created_at DESC"
+        )
+        args: list[Any] = [self.name, *params]
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(int(limit))
+        frame: pd.DataFrame = self.store.fetch_arrow(sql, args).to_pandas()
+        return frame
+
+    def stats(
+        self,
+        *,
+        topic: str | None = None,
+        group: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        platform: str | None = None,
+    ) -> Any:
+        """The metrics summary (``.to_dict()`` for JSON, ``render()`` for text)."""
+        from tinhieu.metrics import summary
+
+        return summary(
+            self.store,
+            self.name,
+            topic=topic,
+            group=group,
+            since=since,
+            until=until,
+            platform=platform,
+        )
+
+    def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """Run read-only SQL against the store (values as ``?`` parameters)."""
+        frame: pd.DataFrame = self.store.fetch_arrow(query, params or []).to_pandas()
+        return frame
+
+
+def open_workspace(db: str | Path | None = None, name: str = DEFAULT_WORKSPACE) -> Workspace:
+    """Open (creating if needed) the store at ``db`` and return workspace ``name``."""
+    return Workspace(open_store(db), name)

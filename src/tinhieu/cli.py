@@ -1,0 +1,492 @@
+"""The ``tinhieu`` command line. Messages in Vietnamese by default, English with
+``--lang en`` or ``TINHIEU_LANG=en``."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from tinhieu import __version__
+from tinhieu.i18n import current_lang, t
+from tinhieu.store import DEFAULT_WORKSPACE, DuckDBStore, StoreError, default_db_path, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UserError(click.ClickException):
+    """An error the user can fix; printed as one line, exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.lang = _lang()  # the command's context is gone by the time it is shown
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"{t('error', self.lang)}: {self.message}", err=True)
+
+
+def _lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx else None
+    return current_lang(root.params.get("lang") if root else None)
+
+
+def store_options(func: F) -> F:
+    """--db and --workspace, shared by every command that opens the store."""
+    func = click.option(
+        "--workspace",
+        "-w",
+        default=DEFAULT_WORKSPACE,
+        envvar="TINHIEU_WORKSPACE",
+        show_default=True,
+        help="Workspace (one per client brand).",
+    )(func)
+    func = click.option(
+        "--db",
+        "db",
+        default=None,
+        envvar="TINHIEU_DB",
+        type=click.Path(dir_okay=False),
+        help="DuckDB file (default: $TINHIEU_DB or ./tinhieu.duckdb).",
+    )(func)
+    return func
+
+
+def user_errors(func: F) -> F:
+    """Turn the errors users cause into one-line messages instead of tracebacks."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from tinhieu.query import QuerySyntaxError
+        from tinhieu.sources.columns import MappingError
+        from tinhieu.sources.importer import ImportFailure
+        from tinhieu.topics import TopicError
+
+        try:
+            return func(*args, **kwargs)
+        except QuerySyntaxError as exc:
+            raise UserError(exc.message(_lang()) + "\n" + exc.caret()) from exc
+        except (ImportFailure, StoreError, MappingError, TopicError) as exc:
+            raise UserError(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open(db: str | None, *, must_exist: bool = False) -> DuckDBStore:
+    path = db or default_db_path()
+    if must_exist and not Path(path).exists():
+        raise UserError(t("store.missing", _lang(), db=path))
+    return open_store(path)
+
+
+def _echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default=None,
+    envvar="TINHIEU_LANG",
+    help="Language of messages and results: vi (default) or en.",
+)
+@click.version_option(__version__, prog_name="tinhieu")
+def main(lang: str | None) -> None:
+    """tinhieu (tín hiệu): social listening that turns mentions into daily signals.
+
+    \b
+    Start:   tinhieu demo                      (build a demo workspace)
+             tinhieu import export.csv         (bring your own data)
+             tinhieu topic add MyBrand --query '"my brand" OR mybrand'
+             tinhieu stats --group brand
+    """
+
+
+# --- import ------------------------------------------------------------------------------
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@store_options
+@click.option(
+    "--platform",
+    "-p",
+    default=None,
+    help="Platform for rows that do not name one (facebook, tiktok, …).",
+)
+@click.option(
+    "--mapping",
+    "mapping",
+    type=click.Path(exists=True, dir_okay=False),
+    help="TOML file naming the columns (see docs/importing.md).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "tsv", "json", "jsonl", "xlsx"]),
+    default=None,
+    help="File format (default: from the extension).",
+)
+@click.option(
+    "--encoding", default=None, help="Text encoding (default: detected; UTF-8/16, Windows-1258)."
+)
+@click.option(
+    "--timezone", default=None, help="Zone for times without one (default: the workspace's)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar (default: on when the terminal is interactive).",
+)
+@click.option("--chunk-bytes", type=click.IntRange(min=1024), default=None, hidden=True)
+@user_errors
+def import_cmd(
+    files: tuple[str, ...],
+    db: str | None,
+    workspace: str,
+    platform: str | None,
+    mapping: str | None,
+    fmt: str | None,
+    encoding: str | None,
+    timezone: str | None,
+    as_json: bool,
+    progress: bool | None,
+    chunk_bytes: int | None,
+) -> None:
+    """Import CSV/TSV, JSON/JSONL or XLSX files of mentions.
+
+    Bad rows go to a reject file with their line and reason; the good rows land.
+    Re-importing a file never duplicates; an interrupted import resumes.
+    """
+    from tinhieu.api import Workspace
+
+    lang = _lang()
+    store = _open(db)
+    summaries = []
+    try:
+        ws = Workspace(store, workspace)
+        for file in files:
+            options: dict[str, Any] = {
+                "platform": platform,
+                "mapping_file": mapping,
+                "fmt": fmt,
+                "encoding": encoding,
+                "timezone": timezone,
+            }
+            if chunk_bytes:
+                options["chunk_bytes"] = chunk_bytes
+            show = progress if progress is not None else (sys.stderr.isatty() and not as_json)
+            summary = _run_import(ws, file, options, show, lang)
+            summaries.append(summary)
+            if not as_json:
+                click.echo(t("import.done", lang, **summary.to_dict()))
+                if summary.resumed:
+                    click.echo(t("import.resumed", lang))
+                if summary.reject_file:
+                    click.echo(t("import.rejects", lang, path=summary.reject_file))
+        ws.refresh()
+    finally:
+        store.close()
+    if as_json:
+        if len(summaries) == 1:
+            _echo_json(summaries[0].to_dict())
+        else:
+            keys = ("read", "inserted", "updated", "duplicates", "rejected")
+            total: dict[str, Any] = {k: sum(getattr(s, k) for s in summaries) for k in keys}
+            total["reject_file"] = None
+            total["files"] = [s.to_dict() for s in summaries]
+            _echo_json(total)
+
+
+def _run_import(ws: Any, file: str, options: dict[str, Any], show: bool, lang: str) -> Any:
+    if not show:
+        return ws.import_file(file, refresh=False, **options)
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(t("import.progress", lang, file=Path(file).name), total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return ws.import_file(file, progress=update, refresh=False, **options)
+
+
+# --- topics ------------------------------------------------------------------------------
+@main.group()
+def topic() -> None:
+    """Topics: named queries for a brand, its competitors and the category."""
+
+
+@topic.command("add")
+@click.argument("name")
+@click.option("--query", "-q", required=True, help="Boolean query (docs/query-language.md).")
+@click.option(
+    "--group",
+    "-g",
+    type=click.Choice(["brand", "competitor", "category"]),
+    default="brand",
+    show_default=True,
+)
+@store_options
+@user_errors
+def topic_add(name: str, query: str, group: str, db: str | None, workspace: str) -> None:
+    """Create or redefine a topic and tag the stored mentions it matches."""
+    from tinhieu.api import Workspace
+
+    with _open(db) as store:
+        count = Workspace(store, workspace).add_topic(name, query, group)
+    click.echo(t("topic.added", _lang(), name=name, group=group, count=count))
+
+
+@topic.command("list")
+@store_options
+@click.option("--json", "as_json", is_flag=True)
+@user_errors
+def topic_list(db: str | None, workspace: str, as_json: bool) -> None:
+    """List the workspace's topics with their match counts."""
+    with _open(db) as store:
+        topics = store.get_topics(workspace)
+        counts = dict(
+            store.fetch_all(
+                "SELECT t, count(*) FROM (SELECT unnest(topics) AS t FROM mentions "
+                "WHERE workspace = ?) GROUP BY t",
+                [workspace],
+            )
+        )
+    rows = [
+        {
+            "name": tp.name,
+            "group": tp.group,
+            "query": tp.query,
+            "mentions": int(counts.get(tp.name, 0)),
+        }
+        for tp in topics
+    ]
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo(t("topic.none", _lang()))
+        return
+    width = max(len(str(r["name"])) for r in rows)
+    for r in rows:
+        click.echo(f"{r['name']:<{width}}  {r['group']:<10}  {r['mentions']:>9,}  {r['query']}")
+
+
+@topic.command("remove")
+@click.argument("name")
+@store_options
+@user_errors
+def topic_remove(name: str, db: str | None, workspace: str) -> None:
+    """Delete a topic and untag its mentions."""
+    from tinhieu.api import Workspace
+
+    with _open(db) as store:
+        found = Workspace(store, workspace).remove_topic(name)
+    if not found:
+        raise UserError(t("topic.missing", _lang(), name=name))
+    click.echo(t("topic.removed", _lang(), name=name))
+
+
+@topic.command("test")
+@click.option("--query", "-q", required=True)
+@store_options
+@click.option("--limit", "-n", default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@user_errors
+def topic_test(query: str, db: str | None, workspace: str, limit: int, as_json: bool) -> None:
+    """Show what a query matches (and explain a syntax error) before saving it."""
+    from tinhieu.query import compile_query, explain
+
+    lang = _lang()
+    compiled = compile_query(query)
+    condition, params = compiled.to_sql()
+    with _open(db) as store:
+        count = store.fetch_all(
+            f"SELECT count(*) FROM mentions WHERE workspace = ? AND ({condition})",
+            [workspace, *params],
+        )[0][0]
+        rows = store.fetch_arrow(
+            "SELECT platform, kind, created_at, author_name, title, text FROM mentions "
+            f"WHERE workspace = ? AND ({condition}) ORDER BY created_at DESC LIMIT ?",
+            [workspace, *params, limit],
+        ).to_pylist()
+    if as_json:
+        _echo_json({"query": query, "explain": explain(compiled), "count": count, "examples": rows})
+        return
+    click.echo(t("topic.parsed", lang, explain=explain(compiled)))
+    click.echo(t("topic.matches", lang, count=f"{count:,}", shown=len(rows)))
+    for r in rows:
+        body = " ".join(filter(None, [r["title"], r["text"]]))
+        click.echo(
+            f"- [{r['platform']}/{r['kind']} {r['created_at']:%Y-%m-%d %H:%M}] "
+            f"{r['author_name'] or '?'}: {_highlight(compiled, body)}"
+        )
+
+
+def _highlight(compiled: Any, text: str, width: int = 160) -> str:
+    spans = compiled.highlight(text)
+    if not spans:
+        return text if len(text) <= width else text[: width - 1] + "…"
+    start = max(0, spans[0][0] - 40)
+    out, pos = [], start
+    for a, b in spans:
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        out.append(click.style(text[a:b], bold=True, fg="yellow"))
+        pos = b
+    out.append(text[pos:])
+    snippet = "".join(out)
+    return ("…" if start else "") + snippet[: width * 3]
+
+
+# --- stats and export ---------------------------------------------------------------------
+@main.command()
+@store_options
+@click.option("--topic", default=None, help="One topic.")
+@click.option(
+    "--group",
+    type=click.Choice(["brand", "competitor", "category"]),
+    default=None,
+    help="A topic group (brand = our brand and competitors compared).",
+)
+@click.option("--since", default=None, help="Start (date or time, workspace zone).")
+@click.option("--until", default=None, help="End (a date includes that whole day).")
+@click.option("--platform", default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@user_errors
+def stats(
+    db: str | None,
+    workspace: str,
+    topic: str | None,
+    group: str | None,
+    since: str | None,
+    until: str | None,
+    platform: str | None,
+    as_json: bool,
+) -> None:
+    """Volume, interactions, engagement rate, share of voice, top authors and posts."""
+    from tinhieu.metrics import render_text, summary
+
+    with _open(db, must_exist=True) as store:
+        result = summary(
+            store, workspace, topic=topic, group=group, since=since, until=until, platform=platform
+        )
+    if as_json:
+        _echo_json(result.to_dict())
+    else:
+        click.echo(render_text(result, lang=_lang()))
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "xlsx"]),
+    default=None,
+    help="Default: from OUT's extension.",
+)
+@click.option("--query", "-q", default=None, help="Only mentions matching this query.")
+@click.option("--topic", default=None, help="Only mentions of this topic.")
+@click.option("--since", default=None)
+@click.option("--until", default=None)
+@store_options
+@user_errors
+def export(
+    out: str,
+    fmt: str | None,
+    query: str | None,
+    topic: str | None,
+    since: str | None,
+    until: str | None,
+    db: str | None,
+    workspace: str,
+) -> None:
+    """Export mentions to CSV, Parquet or XLSX."""
+    from tinhieu.export import ExportError, export_mentions
+
+    fmt = fmt or Path(out).suffix.lstrip(".").lower()
+    if fmt not in ("csv", "parquet", "xlsx"):
+        raise UserError("choose --format csv, parquet or xlsx")
+    with _open(db, must_exist=True) as store:
+        try:
+            rows = export_mentions(
+                store, workspace, Path(out), fmt, query=query, topic=topic, since=since, until=until
+            )
+        except ExportError as exc:
+            raise UserError(exc.message(_lang())) from exc
+    click.echo(t("export.done", _lang(), rows=f"{rows:,}", path=out, format=fmt))
+
+
+# --- demo ----------------------------------------------------------------------------------
+@main.command()
+@click.option(
+    "--db",
+    default="demo-workspace/tinhieu.duckdb",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+)
+@click.option("--days", default=90, show_default=True, type=click.IntRange(7, 3650))
+@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.001, 1000))
+@click.option("--seed", default=42, show_default=True)
+@click.option("--workspace", "-w", default=DEFAULT_WORKSPACE, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@user_errors
+def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: bool) -> None:
+    """Build a realistic demo workspace (milk-tea chains), run the pipeline, summarise.
+
+    The store at --db is replaced. Ground truth (campaign, giveaway, seeding, crisis)
+    is written beside it as demo-truth.json.
+    """
+    from tinhieu.demo_run import build_demo
+    from tinhieu.metrics import render_text, summary
+
+    lang = _lang()
+    if not as_json:
+        click.echo(t("demo.building", lang, days=days, scale=scale, seed=seed, db=db))
+    result = build_demo(Path(db), days=days, scale=scale, seed=seed, workspace=workspace)
+    with open_store(db) as store:
+        stats_ = summary(store, workspace, group="brand")
+    if as_json:
+        _echo_json(
+            {
+                "mentions": result.rows,
+                "seconds": result.seconds,
+                "ground_truth": str(result.truth_path),
+                "stats": stats_.to_dict(),
+            }
+        )
+        return
+    click.echo(
+        t(
+            "demo.done",
+            lang,
+            rows=f"{result.rows:,}",
+            seconds=result.seconds,
+            truth=result.truth_path,
+        )
+    )
+    click.echo()
+    click.echo(render_text(stats_, lang=lang))
+    click.echo()
+    click.echo(t("demo.next", lang, db=db))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
