@@ -18,13 +18,11 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tinhieu.demo.arrays import F64, I64
 from tinhieu.demo.brands import BRANDS
 from tinhieu.demo.text import constant, join, materialise, vocab
 from tinhieu.schema import AUTHOR_KINDS
 from tinhieu.text.normalise import fold
-
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 PLATFORMS: Final = ("facebook", "tiktok", "youtube", "forum", "news", "review")
 FB, TT, YT, FORUM, NEWS, REVIEW = range(6)

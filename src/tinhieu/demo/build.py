@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from tinhieu.demo.arrays import F64, I8, I64
 from tinhieu.demo.authors import (
     BRAND_KIND,
     FB,
@@ -75,11 +76,6 @@ from tinhieu.demo.threads import (
     root_urls,
     to_table,
 )
-
-I64 = npt.NDArray[np.int64]
-I8 = npt.NDArray[np.int8]
-F64 = npt.NDArray[np.float64]
-B = npt.NDArray[np.bool_]
 
 BATCH_ROWS: Final = 200_000
 

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from tinhieu.demo.arrays import F64, I8, I64, B
 from tinhieu.demo.authors import (
     FB,
     FORUM,
@@ -71,11 +72,6 @@ from tinhieu.demo.text import (
     vocab,
 )
 from tinhieu.schema import AUTHOR_KINDS, KINDS
-
-I64 = npt.NDArray[np.int64]
-I8 = npt.NDArray[np.int8]
-F64 = npt.NDArray[np.float64]
-B = npt.NDArray[np.bool_]
 
 STREAM_BASE: Final = 10_000_000  # streamed ids start here; planned ids are below
 JOB_ID_SPAN: Final = 1_000_000_000  # each job numbers its rows from its own base

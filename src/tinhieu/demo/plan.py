@@ -17,15 +17,12 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from tinhieu.demo.arrays import F64, I8, I64
 from tinhieu.demo.authors import FB, NEWS, REVIEW, TT, YT, Authors, build_authors
 from tinhieu.demo.brands import BRAND_INDEX, BRANDS, CATEGORY_SHARE
 from tinhieu.demo.config import DemoConfig
 from tinhieu.demo.text import vocab
 from tinhieu.text.normalise import fold
-
-I64 = npt.NDArray[np.int64]
-I8 = npt.NDArray[np.int8]
-F64 = npt.NDArray[np.float64]
 
 US: Final = 1_000_000
 HOUR_US: Final = 3600 * US

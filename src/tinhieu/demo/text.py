@@ -25,10 +25,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tinhieu.demo.arrays import I8, I64
 from tinhieu.text.normalise import fold
-
-I8 = npt.NDArray[np.int8]
-I64 = npt.NDArray[np.int64]
 
 # --- writing styles ---------------------------------------------------------------------
 STD, TEEN, NOACC, NOACC_TEEN, EMPH = range(5)

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tinhieu.demo.arrays import F64, I8, I64, B
 from tinhieu.demo.authors import (
     BRAND_KIND,
     FB,
@@ -66,11 +66,6 @@ from tinhieu.demo.text import (
     materialise,
 )
 from tinhieu.schema import conform
-
-I64 = npt.NDArray[np.int64]
-I8 = npt.NDArray[np.int8]
-F64 = npt.NDArray[np.float64]
-B = npt.NDArray[np.bool_]
 
 CHUNK_ROWS: Final = 100_000
 # comments' writing styles, as ROOT_STYLES

@@ -1,0 +1,34 @@
+"""Run every benchmark; each prints its table and writes JSON under bench/out/.
+
+    make bench            # or: .venv/bin/python bench/run_all.py [--quick]
+
+--quick uses smaller inputs (100k-row import, 1M-mention stats store) to check that
+the benchmarks run; the README's numbers come from the full sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    runs = [
+        ["bench_import.py", "--rows", "100000" if args.quick else "1000000", "--runs", "3"],
+        ["bench_stats.py", "--rows", "1000000" if args.quick else "10000000"],
+        ["bench_query.py", "100000"],
+    ]
+    for script, *rest in runs:
+        print(f"== {script} {' '.join(rest)}", flush=True)
+        subprocess.run([sys.executable, str(HERE / script), *rest], check=True)
+
+
+if __name__ == "__main__":
+    main()
