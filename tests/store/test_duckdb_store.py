@@ -139,3 +139,17 @@ def test_read_only_open_of_a_missing_store_is_a_clear_error(tmp_path: Path) -> N
 def test_schema_doc_lists_every_field() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "schema.md").read_text("utf-8")
     assert schema_markdown() in doc, "docs/schema.md is out of date: run `make docs`"
+
+
+def test_memory_is_capped_and_the_cap_is_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(tmp_path / "a.duckdb") as store:
+        limit = store.fetch_all("SELECT current_setting('memory_limit')")[0][0]
+        assert limit.endswith("MiB") and float(limit.split()[0]) < 1024  # the 1GB default
+    monkeypatch.setenv("TINHIEU_DUCKDB_MEMORY", "2GB")
+    with open_store(tmp_path / "b.duckdb") as store:
+        assert store.fetch_all("SELECT current_setting('memory_limit')")[0][0] == "1.8 GiB"
+    monkeypatch.setenv("TINHIEU_DUCKDB_MEMORY", "1GB'; DROP TABLE mentions; --")
+    with pytest.raises(StoreError, match="invalid memory limit"):
+        open_store(tmp_path / "c.duckdb")

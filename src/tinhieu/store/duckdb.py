@@ -11,6 +11,8 @@ unique; ``check_unique`` verifies it and the tests call it after every import pa
 from __future__ import annotations
 
 import json
+import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -74,7 +76,13 @@ _UPDATE_SET = ", ".join(
 class DuckDBStore:
     """A DuckDB file (or ``:memory:``) holding one or more workspaces."""
 
-    def __init__(self, path: str | Path = "tinhieu.duckdb", *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path = "tinhieu.duckdb",
+        *,
+        read_only: bool = False,
+        memory_limit: str | None = None,
+    ) -> None:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +91,16 @@ class DuckDBStore:
         except duckdb.IOException as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
         self.con.execute("SET TimeZone = 'UTC'")
+        # DuckDB's buffer pool defaults to 80 % of RAM and keeps what it read, so a long
+        # import would grow with the file. A fixed cap keeps memory flat; DuckDB spills
+        # to a temporary folder beside the store when a query needs more.
+        limit = memory_limit or os.environ.get("TINHIEU_DUCKDB_MEMORY") or DEFAULT_MEMORY
+        try:
+            self.con.execute(f"SET memory_limit = '{_memory_setting(limit)}'")
+        except duckdb.Error as exc:
+            raise StoreError(f"invalid memory limit {limit!r}: {exc}") from exc
+        if self.path != ":memory:" and not read_only:
+            self.con.execute("SET temp_directory = ?", [self.path + ".tmp"])
         self._lock = threading.RLock()
         self._depth = 0
         if not read_only:
@@ -437,6 +455,17 @@ def _last_per_key(table: pa.Table) -> pa.Table:
         return table
     kept = last.column("_ord_max")
     return table.take(pc.take(kept, pc.sort_indices(kept)))  # keep the file's order
+
+
+DEFAULT_MEMORY = "1GB"
+
+
+def _memory_setting(value: str) -> str:
+    """A memory size such as ``1GB`` or ``512MB`` (checked: it is put into SQL)."""
+    text = value.strip().upper().replace(" ", "")
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)", text):
+        raise StoreError(f"invalid memory limit {value!r} (use e.g. 1GB or 512MB)")
+    return text
 
 
 class StoreError(RuntimeError):
