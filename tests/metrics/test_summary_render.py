@@ -111,3 +111,26 @@ def test_render_not_available(store: DuckDBStore) -> None:
     en = summary(store, WS).render(lang="en")
     assert "not available — sentiment has not been analysed" in en
     assert "(none)" in en  # no brand topics: no share of voice rows / top lists
+
+
+def test_every_formula_has_a_vietnamese_rendering() -> None:
+    import importlib
+
+    from tinhieu.metrics.render import _FORMULAS_VI
+
+    engagement, quality, sentiment, volume = (
+        importlib.import_module(f"tinhieu.metrics.{m}")
+        for m in ("engagement", "quality", "sentiment", "volume")
+    )
+
+    formulas = [
+        engagement.INTERACTIONS_FORMULA,
+        engagement.REACH_FORMULA,
+        *engagement.ER_FORMULAS.values(),
+        *engagement.ER_MEAN_FORMULAS.values(),
+        quality.QUALITY_FORMULA,
+        quality.VANITY_FORMULA,
+        sentiment.FORMULA,
+        volume.FORMULA,
+    ]
+    assert all(f in _FORMULAS_VI and _FORMULAS_VI[f] != f for f in formulas)

@@ -11,8 +11,17 @@ from typing import Any
 
 import pandas as pd
 
+from tinhieu.metrics.engagement import (
+    ER_FORMULAS,
+    ER_MEAN_FORMULAS,
+    INTERACTIONS_FORMULA,
+    REACH_FORMULA,
+)
+from tinhieu.metrics.quality import QUALITY_FORMULA, VANITY_FORMULA
 from tinhieu.metrics.result import Metric
+from tinhieu.metrics.sentiment import FORMULA as SENTIMENT_FORMULA
 from tinhieu.metrics.summary import Stats
+from tinhieu.metrics.volume import FORMULA as VOLUME_FORMULA
 
 _L: dict[str, dict[str, str]] = {
     "vi": {
@@ -125,6 +134,22 @@ _KINDS = {
 _TIERS = {"vi": {"unknown": "không rõ"}, "en": {}}
 
 #: Vietnamese for the fixed "not available" reasons (others are shown as they are).
+_FORMULAS_VI: dict[str, str] = {
+    INTERACTIONS_FORMULA: "lượt thích + bình luận + chia sẻ + lưu; thành phần không rõ (NULL) "
+    "không tính là 0; cộng trên các đề cập có ít nhất một thành phần",
+    REACH_FORMULA: "Σ reach do nền tảng báo cho từng đề cập (không loại trùng giữa các đề cập)",
+    ER_FORMULAS["followers"]: "Σ tương tác / Σ follower của tác giả × 100 "
+    "(tỷ số của tổng, trên các bài đăng)",
+    ER_FORMULAS["reach"]: "Σ tương tác / Σ reach × 100 (tỷ số của tổng, trên các bài đăng)",
+    ER_MEAN_FORMULAS["followers"]: "trung bình trên các bài của (tương tác / follower × 100)",
+    ER_MEAN_FORMULAS["reach"]: "trung bình trên các bài của (tương tác / reach × 100)",
+    SENTIMENT_FORMULA: "(tích cực − tiêu cực) / (tích cực + tiêu cực) × 100",
+    QUALITY_FORMULA: "Σ tương tác của các đề cập đã kiểm tra, không bị gắn cờ spam / seeding / "
+    "giveaway / quảng cáo",
+    VANITY_FORMULA: "(thô − chất lượng) / thô × 100, thô = Σ tương tác của các đề cập đã kiểm tra",
+    VOLUME_FORMULA: "số đề cập khớp (bài đăng + bình luận + trả lời + đánh giá + bài báo + video)",
+}
+
 _REASONS_VI = {
     "no mentions in scope": "không có đề cập nào trong phạm vi",
     "no mention in scope has engagement data": "không đề cập nào có dữ liệu tương tác",
@@ -174,6 +199,9 @@ class _Fmt:
     def pct(self, value: float | None, digits: int = 1) -> str:
         return "—" if value is None else f"{self.num(value, digits)} %"
 
+    def formula(self, text: str) -> str:
+        return _FORMULAS_VI.get(text, text) if self.lang == "vi" else text
+
     def reason(self, text: str | None) -> str:
         if not text:
             return ""
@@ -197,7 +225,10 @@ def _metric_line(f: _Fmt, label: str, m: Metric, value: str, extra: str = "") ->
     if not m.available:
         return [f"{label:<38} {f.t['na']} — {f.reason(m.reason)}"]
     line = f"{label:<38} {value}"
-    return [line + (f"   ({extra})" if extra else ""), f"{'':<38} {f.t['formula']}: {m.formula}"]
+    return [
+        line + (f"   ({extra})" if extra else ""),
+        f"{'':<38} {f.t['formula']}: {f.formula(m.formula)}",
+    ]
 
 
 def _share_list(f: _Fmt, frame: pd.DataFrame, key: str, name: Any = None, top: int = 6) -> str:
