@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from tinhieu import __version__
-from tinhieu.i18n import current_lang, t
+from tinhieu.i18n import current_lang, number, t
 from tinhieu.store import DEFAULT_WORKSPACE, DuckDBStore, StoreError, default_db_path, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -186,7 +186,12 @@ def import_cmd(
             summary = _run_import(ws, file, options, show, lang)
             summaries.append(summary)
             if not as_json:
-                click.echo(t("import.done", lang, **summary.to_dict()))
+                counts = {
+                    k: number(v, lang)
+                    for k, v in summary.to_dict().items()
+                    if k in ("read", "inserted", "updated", "duplicates", "rejected")
+                }
+                click.echo(t("import.done", lang, **{**summary.to_dict(), **counts}))
                 if summary.resumed:
                     click.echo(t("import.resumed", lang))
                 if summary.reject_file:
@@ -249,7 +254,7 @@ def topic_add(name: str, query: str, group: str, db: str | None, workspace: str)
 
     with _open(db) as store:
         count = Workspace(store, workspace).add_topic(name, query, group)
-    click.echo(t("topic.added", _lang(), name=name, group=group, count=count))
+    click.echo(t("topic.added", _lang(), name=name, group=group, count=number(count, _lang())))
 
 
 @topic.command("list")
@@ -329,7 +334,7 @@ def topic_test(query: str, db: str | None, workspace: str, limit: int, as_json: 
         _echo_json({"query": query, "explain": explain(compiled), "count": count, "examples": rows})
         return
     click.echo(t("topic.parsed", lang, explain=explain(compiled)))
-    click.echo(t("topic.matches", lang, count=f"{count:,}", shown=len(rows)))
+    click.echo(t("topic.matches", lang, count=number(count, lang), shown=len(rows)))
     for r in rows:
         body = " ".join(filter(None, [r["title"], r["text"]]))
         click.echo(
@@ -431,7 +436,7 @@ def export(
             )
         except ExportError as exc:
             raise UserError(exc.message(_lang())) from exc
-    click.echo(t("export.done", _lang(), rows=f"{rows:,}", path=out, format=fmt))
+    click.echo(t("export.done", _lang(), rows=number(rows, _lang()), path=out, format=fmt))
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -477,7 +482,7 @@ def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: b
         t(
             "demo.done",
             lang,
-            rows=f"{result.rows:,}",
+            rows=number(result.rows, lang),
             seconds=result.seconds,
             truth=result.truth_path,
         )

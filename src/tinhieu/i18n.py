@@ -84,3 +84,9 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     vi, en = _MESSAGES[key]
     template = en if current_lang(lang) == "en" else vi
     return template.format(**values)
+
+
+def number(value: int, lang: str | None = None) -> str:
+    """``value`` with digit groups as the language writes them: 1.234.567 or 1,234,567."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if current_lang(lang) == "vi" else text
