@@ -146,6 +146,7 @@ def main(lang: str | None) -> None:
     help="Progress bar (default: on when the terminal is interactive).",
 )
 @click.option("--chunk-bytes", type=click.IntRange(min=1024), default=None, hidden=True)
+@click.option("--commit-rows", type=click.IntRange(min=1), default=None, hidden=True)
 @user_errors
 def import_cmd(
     files: tuple[str, ...],
@@ -159,6 +160,7 @@ def import_cmd(
     as_json: bool,
     progress: bool | None,
     chunk_bytes: int | None,
+    commit_rows: int | None,
 ) -> None:
     """Import CSV/TSV, JSON/JSONL or XLSX files of mentions.
 
@@ -182,6 +184,8 @@ def import_cmd(
             }
             if chunk_bytes:
                 options["chunk_bytes"] = chunk_bytes
+            if commit_rows:
+                options["commit_rows"] = commit_rows
             show = progress if progress is not None else (sys.stderr.isatty() and not as_json)
             summary = _run_import(ws, file, options, show, lang)
             summaries.append(summary)

@@ -232,6 +232,9 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     )
 
 
+SMALL = ("--chunk-bytes", "8192", "--commit-rows", "1")  # one transaction per small chunk
+
+
 @pytest.mark.parametrize("fault", ["kill-after-chunk:3", "kill-in-chunk:3"])
 def test_kill_9_mid_import_then_rerun_completes_exactly(tmp_path: Path, fault: str) -> None:
     rows = good_rows(2000)
@@ -244,8 +247,7 @@ def test_kill_9_mid_import_then_rerun_completes_exactly(tmp_path: Path, fault: s
         "--db",
         db,
         "--json",
-        "--chunk-bytes",
-        "8192",
+        *SMALL,
         env={"TINHIEU_FAULT": fault},
     )
     assert killed.returncode == -9, killed.stderr
@@ -253,7 +255,7 @@ def test_kill_9_mid_import_then_rerun_completes_exactly(tmp_path: Path, fault: s
         partial = store.count_mentions("default")
         assert 0 < partial < 1999
         assert store.check_unique() == 0
-    done = _cli("import", str(src), "--db", db, "--json", "--chunk-bytes", "8192")
+    done = _cli("import", str(src), "--db", db, "--json", *SMALL)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["resumed"] is True
@@ -479,3 +481,17 @@ def test_a_file_identified_by_urls_only(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s.duckdb")
     assert import_file(store, src, ImportOptions(platform="news")).inserted == 2
     assert import_file(store, src, ImportOptions(platform="news")).duplicates == 2
+
+
+@pytest.mark.parametrize("commit_rows", [1, 700, 10**6])
+def test_grouping_chunks_into_transactions_changes_nothing(
+    tmp_path: Path, commit_rows: int
+) -> None:
+    rows = good_rows(1500)
+    rows[700][4] = "bad date"
+    src = write_csv(tmp_path / "g.csv", rows)
+    store = open_store(tmp_path / "s.duckdb")
+    summary = import_file(store, src, ImportOptions(chunk_bytes=4096, commit_rows=commit_rows))
+    assert (summary.read, summary.inserted, summary.rejected) == (1500, 1499, 1)
+    assert read_rejects(summary.reject_file or "")[0]["_line"] == "702"
+    assert store.fetch_all("SELECT next_line FROM imports")[0][0] == 1502

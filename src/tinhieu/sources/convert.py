@@ -122,7 +122,7 @@ def to_mentions(
             default = plan.defaults.get(field_name)
             if default is None:
                 return None
-            return pa.array([default] * n, pa.string())
+            return pa.repeat(pa.scalar(default, pa.string()), n)
         col = _blank_to_null(col)
         return placeholders_to_null(col) if field_name in _ID_FIELDS else col
 
@@ -148,7 +148,7 @@ def to_mentions(
     extra_attrs: dict[str, pa.Array] = {}
     platform = raw("platform")
     if platform is None:
-        out["platform"] = pa.array(["other"] * n, pa.string())
+        out["platform"] = pa.repeat(pa.scalar("other", pa.string()), n)
     else:
         canon = map_unique(platform, normalise_platform)
         unknown = pc.and_(pc.is_valid(platform), pc.is_null(canon))
@@ -189,7 +189,9 @@ def to_mentions(
             pc.is_null(ts), pa.scalar(plan.collected_at, pa.timestamp("us", tz="UTC")), ts
         )
     else:
-        out["collected_at"] = pa.array([plan.collected_at] * n, pa.timestamp("us", tz="UTC"))
+        out["collected_at"] = pa.repeat(
+            pa.scalar(plan.collected_at, pa.timestamp("us", tz="UTC")), n
+        )
 
     # Counts.
     for name in _INT_FIELDS:
@@ -228,8 +230,8 @@ def to_mentions(
     title = out.get("title")
     source_id = raw("source_id")
     no_text = pc.and_kleene(
-        pc.is_null(text) if text is not None else pa.array([True] * n),
-        pc.is_null(title) if title is not None else pa.array([True] * n),
+        pc.is_null(text) if text is not None else pa.repeat(pa.scalar(True), n),
+        pc.is_null(title) if title is not None else pa.repeat(pa.scalar(True), n),
     )
     if source_id is None:
         source_id = pa.nulls(n, pa.string())
@@ -244,7 +246,7 @@ def to_mentions(
             basis["created_at"] = created  # the text as written, whatever the time zone
         source_id = _derive_ids(source_id, basis)
     out["source_id"] = source_id
-    out["workspace"] = pa.array([plan.workspace] * n, pa.string())
+    out["workspace"] = pa.repeat(pa.scalar(plan.workspace, pa.string()), n)
 
     batch = pa.Table.from_arrays(
         [out.get(f.name, pa.nulls(n, f.type)).cast(f.type) for f in _NULLABLE],

@@ -48,6 +48,7 @@ Progress = Callable[[int, int], None]
 Enrich = Callable[[pa.Table], pa.Table]
 _FINGERPRINT_BYTES = 4 << 20
 REJECT_COLUMNS = ("_file", "_line", "_reason")
+COMMIT_ROWS = 300_000
 
 
 class ImportFailure(ValueError):
@@ -64,6 +65,7 @@ class ImportOptions:
     timezone: str | None = None  # zone for timestamps without one (default: workspace's)
     reject_dir: Path | str | None = None
     chunk_bytes: int = BLOCK_BYTES  # CSV block size; JSON/XLSX chunk by rows
+    commit_rows: int = COMMIT_ROWS  # chunks are joined into transactions of this many rows
 
 
 @dataclass(slots=True)
@@ -231,19 +233,20 @@ def import_file(
                     batch = enrich(batch)
                 yield chunk, batch, [*chunk.rejects, *rejects]
 
-        # The writer commits chunks strictly in file order; only conversion runs ahead.
-        for number, (chunk, batch, rejects) in enumerate(prefetch(converted()), start=1):
-            job.next_offset, job.next_line = chunk.end_offset, chunk.end_line
-            job.rows_read += chunk.table.num_rows + len(chunk.rejects)
+        # The writer commits in file order; only reading and conversion run ahead.
+        units = _commit_units(converted(), options.commit_rows)
+        for number, unit in enumerate(prefetch(units), start=1):
+            job.next_offset, job.next_line = unit.end_offset, unit.end_line
+            job.rows_read += unit.rows_read
             if fault == ("kill-in-chunk", number):
                 with store.transaction():
-                    store.save_chunk(job, batch, rejects)
+                    store.save_chunk(job, unit.batch, unit.rejects)
                     os.kill(os.getpid(), signal.SIGKILL)
-            store.save_chunk(job, batch, rejects)
+            store.save_chunk(job, unit.batch, unit.rejects)
             if fault == ("kill-after-chunk", number):
                 os.kill(os.getpid(), signal.SIGKILL)
             if progress is not None:
-                progress(chunk.bytes_done, total)
+                progress(unit.bytes_done, total)
     except FileFormatError as exc:
         store.finish_job(job, "failed")
         raise ImportFailure(f"{path}: {exc}") from exc
@@ -269,6 +272,54 @@ def import_file(
         seconds=round(time.perf_counter() - started, 3),
         encoding=encoding,
     )
+
+
+@dataclass(slots=True)
+class _Unit:
+    """What one transaction writes: one or more consecutive chunks of the file."""
+
+    batch: pa.Table
+    rejects: list[Reject]
+    rows_read: int
+    end_offset: int
+    end_line: int
+    bytes_done: int
+
+
+def _commit_units(
+    items: Iterator[tuple[RawChunk, pa.Table, list[Reject]]], min_rows: int
+) -> Iterator[_Unit]:
+    """Consecutive chunks joined until they hold ``min_rows`` rows.
+
+    DuckDB stores rows in groups of 122,880; committing a few hundred thousand rows at
+    a time fills them instead of leaving a partial group behind every small chunk.
+    Resume positions stay exact: a unit ends where its last chunk ends.
+    """
+    batches: list[pa.Table] = []
+    rejects: list[Reject] = []
+    rows = read = 0
+    last: RawChunk | None = None
+    for chunk, batch, chunk_rejects in items:
+        batches.append(batch)
+        rejects.extend(chunk_rejects)
+        rows += batch.num_rows
+        read += chunk.table.num_rows + len(chunk.rejects)
+        last = chunk
+        if rows >= min_rows:
+            yield _Unit(
+                _concat(batches), rejects, read, last.end_offset, last.end_line, last.bytes_done
+            )
+            batches, rejects, rows, read = [], [], 0, 0
+    if last is not None and (batches or rejects):
+        yield _Unit(
+            _concat(batches), rejects, read, last.end_offset, last.end_line, last.bytes_done
+        )
+
+
+def _concat(batches: list[pa.Table]) -> pa.Table:
+    if len(batches) == 1:
+        return batches[0]
+    return pa.concat_tables(batches, promote_options="permissive").combine_chunks()
 
 
 T = TypeVar("T")
