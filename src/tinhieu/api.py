@@ -99,9 +99,9 @@ class Workspace:
         columns: list[str] | None = None,
     ) -> pd.DataFrame:
         """Mentions as a DataFrame, newest first, filtered by query/topic/time/platform."""
-        from tinhieu.export import _filters
+        from tinhieu.export import mention_filters
 
-        where, params = _filters(self.store, self.name, query, topic, since, until)
+        where, params = mention_filters(self.store, self.name, query, topic, since, until)
         if platform:
             where += " AND platform = ?"
             params.append(platform)

@@ -45,7 +45,7 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _filters(
+def mention_filters(
     store: DuckDBStore,
     workspace: str,
     query: str | None,
@@ -88,7 +88,7 @@ def export_mentions(
     until: str | None = None,
 ) -> int:
     """Write the workspace's matching mentions to ``out``; return the row count."""
-    where, params = _filters(store, workspace, query, topic, since, until)
+    where, params = mention_filters(store, workspace, query, topic, since, until)
     if fmt == "xlsx":
         total = store.fetch_all(
             f"SELECT count(*) FROM mentions WHERE workspace = ? AND ({where})", [workspace, *params]

@@ -24,6 +24,11 @@ def default_db_path() -> str:
     return os.environ.get("TINHIEU_DB") or DEFAULT_DB
 
 
+def _implements_store(store: DuckDBStore) -> Store:
+    """Never called: makes mypy check that DuckDBStore has every method of Store."""
+    return store
+
+
 def open_store(path: str | Path | None = None, *, read_only: bool = False) -> DuckDBStore:
     """Open (creating and migrating) the store at ``path``."""
     target = str(path) if path else default_db_path()

@@ -106,7 +106,15 @@ class Store(Protocol):
         """Run a read-only statement with ``?`` placeholders."""
         ...
 
+    def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a read-only statement; rows as tuples."""
+        ...
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    def check_unique(self) -> int:
+        """How many keys are stored more than once (0 unless the store is broken)."""
+        ...
 
     def iter_mentions(
         self,
@@ -122,6 +130,11 @@ class Store(Protocol):
     def get_topics(self, workspace: str) -> list[Topic]: ...
 
     def delete_topic(self, workspace: str, name: str) -> bool: ...
+
+    def retag_topic(self, workspace: str, topic: str, condition: str, params: Sequence[Any]) -> int:
+        """Make ``topic`` part of exactly the mentions matching ``condition`` (compiled,
+        trusted SQL whose values are in ``params``); return how many match."""
+        ...
 
     # --- imports ------------------------------------------------------------------
     def find_job(self, workspace: str, sha256: str, options: str) -> ImportJob | None: ...
