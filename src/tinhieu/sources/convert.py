@@ -35,7 +35,7 @@ from tinhieu.sources.values import (
     placeholders_to_null,
 )
 from tinhieu.store.base import Reject
-from tinhieu.text.normalise import nfc_fast
+from tinhieu.text.normalise import nfc_array, nfc_fast
 
 MAX_FIELD_BYTES: Final[int] = 1 << 20  # a cell over 1 MiB is junk, not a social post
 _INT_FIELDS: Final[tuple[str, ...]] = (*COUNT_FIELDS, "author_followers")
@@ -134,9 +134,7 @@ def to_mentions(
         if name == "author_name":  # few distinct values: normalise each once
             out[name] = map_unique(col, nfc_fast)
         else:
-            out[name] = pa.array(
-                [None if v is None else nfc_fast(v) for v in col.to_pylist()], pa.string()
-            )
+            out[name] = nfc_array(col)
     for name in _PLAIN_FIELDS:
         col = raw(name)
         if col is not None:

@@ -10,6 +10,9 @@ import unicodedata
 from functools import lru_cache
 from typing import Final
 
+import numpy as np
+import pyarrow as pa
+
 _D_MAP: Final[dict[int, str]] = {ord("đ"): "d", ord("Đ"): "D"}
 
 
@@ -42,3 +45,31 @@ def nfc_fast(text: str) -> str:
     if text.isascii() or unicodedata.is_normalized("NFC", text):
         return text
     return unicodedata.normalize("NFC", text)
+
+
+def nfc_array(arr: pa.Array) -> pa.Array:
+    """NFC of every value of a string column; the column itself when already NFC.
+
+    The check runs once over the column's whole UTF-8 buffer: if the concatenation of
+    the values is NFC, so is each value (a value that is not NFC keeps the offending
+    sequence inside any concatenation; a boundary can only make the whole look *not*
+    normalised, which just takes the per-value path). Social text is almost always
+    NFC already, so this skips a Python loop over a million strings.
+    """
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if len(arr) == 0:
+        return arr
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        width = np.int32 if pa.types.is_string(arr.type) else np.int64
+        offsets = np.frombuffer(arr.buffers()[1], dtype=width)[
+            arr.offset : arr.offset + len(arr) + 1
+        ]
+        data = arr.buffers()[2]
+        if data is None:  # all values empty or NULL
+            return arr
+        start, end = int(offsets[0]), int(offsets[-1])
+        whole = memoryview(data)[start:end].tobytes().decode("utf-8")
+        if whole.isascii() or unicodedata.is_normalized("NFC", whole):
+            return arr
+    return pa.array([None if v is None else nfc_fast(v) for v in arr.to_pylist()], arr.type)
