@@ -239,11 +239,6 @@ ARROW_SCHEMA: Final[pa.Schema] = pa.schema(
 )
 
 
-def empty_batch() -> pa.Table:
-    """An empty table with the Mention schema."""
-    return ARROW_SCHEMA.empty_table()
-
-
 def conform(table: pa.Table) -> pa.Table:
     """Return ``table`` with exactly the Mention columns, in order, with their types.
 

@@ -22,8 +22,6 @@ import pyarrow.compute as pc
 from tinhieu.schema import (
     ARROW_SCHEMA,
     COUNT_FIELDS,
-    KINDS,
-    PLATFORMS,
     normalise_kind,
     normalise_platform,
 )
@@ -332,4 +330,4 @@ def _sum_reactions(reactions: pa.Array) -> pa.Array:
     )
 
 
-__all__ = ["KINDS", "MAX_FIELD_BYTES", "PLATFORMS", "ConvertPlan", "to_mentions"]
+__all__ = ["MAX_FIELD_BYTES", "ConvertPlan", "map_unique", "to_mentions"]

@@ -10,7 +10,6 @@ unique; ``check_unique`` verifies it and the tests call it after every import pa
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import threading
@@ -203,9 +202,6 @@ class DuckDBStore:
     def workspace_timezone(self, name: str) -> str:
         row = self.fetch_all("SELECT timezone FROM workspaces WHERE name = ?", [name])
         return str(row[0][0]) if row else DEFAULT_TIMEZONE
-
-    def workspaces(self) -> list[str]:
-        return [r[0] for r in self.fetch_all("SELECT name FROM workspaces ORDER BY name")]
 
     # --- mentions --------------------------------------------------------------------
     def upsert_mentions(self, batch: pa.Table, import_id: int | None = None) -> UpsertResult:
@@ -435,15 +431,6 @@ class DuckDBStore:
         )
         return [Reject(int(r[0]), r[1], r[2]) for r in rows]
 
-    def import_history(self, workspace: str, limit: int = 20) -> list[dict[str, Any]]:
-        table = self.fetch_arrow(
-            f"SELECT {self._JOB_COLS}, started_at, finished_at FROM imports "
-            "WHERE workspace = ? ORDER BY id DESC LIMIT ?",
-            [workspace, limit],
-        )
-        rows: list[dict[str, Any]] = table.to_pylist()
-        return rows
-
 
 def _last_per_key(table: pa.Table) -> pa.Table:
     """``table`` without repeated keys; where a key repeats, its last row wins."""
@@ -470,8 +457,3 @@ def _memory_setting(value: str) -> str:
 
 class StoreError(RuntimeError):
     """The store cannot be opened or used; the message says why, for the user."""
-
-
-def dumps_json(value: object) -> str:
-    """Canonical JSON used for JSON columns (UTF-8 kept, keys sorted)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
