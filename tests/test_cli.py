@@ -248,3 +248,19 @@ def test_demo_builds_a_small_workspace(tmp_path: Path) -> None:
     truth = json.loads((db.parent / "demo-truth.json").read_text("utf-8"))
     assert truth
     assert data["stats"]
+
+
+def test_dates_as_vietnamese_users_type_them_and_clear_filter_errors(env: dict[str, str]) -> None:
+    run(env, "import", env["SRC"])
+    code, out = run(env, "stats", "--json", "--since", "02/03/2026")  # day first
+    iso_code, iso_out = run(env, "stats", "--json", "--since", "2026-03-02")
+    assert code == 0 and iso_code == 0
+    assert json.loads(out)["volume"] == json.loads(iso_out)["volume"]
+    code, out = run(env, "stats", "--since", "31/02/2026", lang="en")
+    assert code == 2 and out.startswith("Error: cannot read the date") and "Traceback" not in out
+    code, out = run(env, "stats", "--topic", "Không có", lang="en")
+    assert code == 2 and "no topic" in out
+    code, out = run(
+        env, "export", str(Path(env["DIR"]) / "x.csv"), "--until", "02/03/2026", lang="en"
+    )
+    assert code == 0 and "Exported 3 mentions" in out  # 1 and 2 March, whole days

@@ -64,6 +64,7 @@ def user_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from tinhieu.metrics.scope import ScopeError
         from tinhieu.query import QuerySyntaxError
         from tinhieu.sources.columns import MappingError
         from tinhieu.sources.importer import ImportFailure
@@ -73,7 +74,7 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except QuerySyntaxError as exc:
             raise UserError(exc.message(_lang()) + "\n" + exc.caret()) from exc
-        except (ImportFailure, StoreError, MappingError, TopicError) as exc:
+        except (ImportFailure, StoreError, MappingError, TopicError, ScopeError) as exc:
             raise UserError(str(exc)) from exc
 
     return wrapper  # type: ignore[return-value]

@@ -129,7 +129,7 @@ def resolve(
 ) -> Scope:
     """Resolve the filters of a metric call against ``store``."""
     if topic is not None and group is not None:
-        raise ValueError("give a topic or a topic group, not both")
+        raise ScopeError("give a topic or a topic group, not both")
     tz = store.workspace_timezone(workspace)
     topic_list = store.get_topics(workspace)
     groups = {t.name: t.group for t in topic_list}
@@ -137,19 +137,19 @@ def resolve(
     if topic is not None:
         if topic not in groups:
             known = ", ".join(sorted(groups)) or "none"
-            raise ValueError(f"no topic {topic!r} in workspace {workspace!r} (topics: {known})")
+            raise ScopeError(f"no topic {topic!r} in workspace {workspace!r} (topics: {known})")
         topics = (topic,)
     elif group is not None:
         topics = tuple(t.name for t in topic_list if t.group == group)
         if not topics:
-            raise ValueError(f"no topic in group {group!r} of workspace {workspace!r}")
+            raise ScopeError(f"no topic in group {group!r} of workspace {workspace!r}")
     sov = tuple(t.name for t in topic_list if t.group in SOV_GROUPS)
 
     zone = ZoneInfo(tz)
     since_utc, since_aligned = parse_bound(since, zone, is_until=False)
     until_utc, until_aligned = parse_bound(until, zone, is_until=True)
     if since_utc is not None and until_utc is not None and since_utc >= until_utc:
-        raise ValueError("since must be before until")
+        raise ScopeError("since must be before until")
     day_from = since_utc.astimezone(zone).date() if since_utc and since_aligned else None
     day_to = until_utc.astimezone(zone).date() if until_utc and until_aligned else None
 
@@ -177,6 +177,11 @@ def resolve(
     )
 
 
+class ScopeError(ValueError):
+    """The filters of a metric call cannot be resolved (unknown topic, unreadable
+    date…); the message is one line for the user."""
+
+
 def parse_bound(value: DateLike, zone: ZoneInfo, *, is_until: bool) -> tuple[datetime | None, bool]:
     """The UTC instant of a since/until bound and whether it is a local midnight.
 
@@ -186,14 +191,29 @@ def parse_bound(value: DateLike, zone: ZoneInfo, *, is_until: bool) -> tuple[dat
     if value is None:
         return None, True
     if isinstance(value, str):
-        text = value.strip()
-        value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        value = _parse_text_bound(value, zone)
     if isinstance(value, datetime):
         local = value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
         aligned = local.timetz().replace(tzinfo=None) == time(0)
         return local.astimezone(UTC), aligned
     day = value + timedelta(days=1) if is_until else value
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC), True
+
+
+def _parse_text_bound(text: str, zone: ZoneInfo) -> date | datetime:
+    """A bound typed by a user, read by the importer's date parser, so ``2026-03-01``,
+    ``01/03/2026`` (day first) and ``01/03/2026 20:15`` all work. Text without a time
+    of day is a whole date."""
+    from tinhieu.sources.values import parse_timestamp
+
+    try:
+        moment, _ = parse_timestamp(text.strip(), zone.key)
+    except ValueError as exc:
+        raise ScopeError(f"cannot read the date {text!r}: {exc}") from exc
+    local = moment.astimezone(zone)
+    if ":" not in text and local.timetz().replace(tzinfo=None) == time(0):
+        return local.date()
+    return moment
 
 
 def _iso(moment: datetime) -> str:
