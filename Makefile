@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= demo-workspace/tinhieu.duckdb
 
-.PHONY: demo test lint format install bench clean
+.PHONY: demo test lint format install bench models clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+## Re-train the shipped language models from ../shared/data (train/dev splits only).
+DATA ?= ../shared/data
+models: $(STAMP)
+	$(BIN)/tinhieu nlp train --data $(DATA) --out src/tinhieu/nlp/models
 
 clean:
 	rm -rf $(VENV) demo-workspace .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,5 @@
-"""Run every benchmark; each prints its table and writes JSON under bench/out/.
+"""Run every benchmark; each prints its table and writes JSON under bench/out/ (the NLP
+quality figures, small and worth keeping, go to bench/results/).
 
     make bench            # or: .venv/bin/python bench/run_all.py [--quick]
 
@@ -24,6 +25,7 @@ def main() -> None:
         ["bench_import.py", "--rows", "100000" if args.quick else "1000000", "--runs", "3"],
         ["bench_stats.py", "--rows", "1000000" if args.quick else "10000000"],
         ["bench_query.py", "100000"],
+        ["bench_nlp.py", "--runs", "3"],
     ]
     for script, *rest in runs:
         print(f"== {script} {' '.join(rest)}", flush=True)

@@ -43,25 +43,61 @@ class Workspace:
         *,
         progress: Progress | None = None,
         refresh: bool = True,
+        nlp: bool = True,
         **options: Any,
     ) -> ImportSummary:
         """Import a CSV/TSV/JSON/JSONL/XLSX file (options as for ``tinhieu import``).
 
-        Runs the pipeline: read and convert, match topics, store, then refresh the
-        metrics rollup (pass ``refresh=False`` when importing several files, then call
-        :meth:`refresh` once)."""
+        Runs the pipeline: read and convert, match topics, store, analyse the new text
+        (sentiment, aspects, spam, toxicity, emotion, language; ``nlp=False`` skips it),
+        then refresh the metrics rollup (pass ``refresh=False`` when importing several
+        files, then call :meth:`refresh` once)."""
         opts = ImportOptions(workspace=self.name, **options)
         matcher = TopicMatcher.for_workspace(self.store, self.name)
         summary = import_file(self.store, path, opts, progress=progress, enrich=matcher)
         if refresh:
-            self.refresh()
+            self.refresh(nlp=nlp)
         return summary
 
-    def refresh(self) -> None:
-        """Rebuild the pre-aggregated metrics (the "aggregate" stage) of the workspace."""
+    def refresh(self, *, nlp: bool = True) -> None:
+        """Analyse the mentions not analysed yet (unless ``nlp=False``), then rebuild the
+        pre-aggregated metrics (the "aggregate" stage) of the workspace."""
         from tinhieu.metrics import refresh_rollup
 
+        if nlp:
+            self.enrich()
         refresh_rollup(self.store, self.name)
+
+    # --- language models --------------------------------------------------------------
+    def enrich(self, *, everything: bool = False) -> Any:
+        """Run the NLP stage over mentions without sentiment (all with ``everything``);
+        seeding and the analysts' corrections are applied after. Returns an
+        :class:`~tinhieu.nlp.pipeline.EnrichResult`."""
+        from tinhieu.nlp.pipeline import enrich
+
+        return enrich(self.store, self.name, everything=everything)
+
+    def analyse(self, texts: list[str], tasks: list[str] | None = None) -> list[dict[str, Any]]:
+        """Predictions for free texts with this workspace's model (as ``nlp predict``)."""
+        from tinhieu.nlp.analyse import DEFAULT_TASKS, Analyzer
+        from tinhieu.nlp.pipeline import bundle_for
+
+        return Analyzer(bundle_for(self.store, self.name)).analyse(
+            texts, tuple(tasks) if tasks else DEFAULT_TASKS
+        )
+
+    def correct(self, platform: str, source_id: str, by: str | None = None, **values: str) -> int:
+        """Correct a mention's sentiment/spam/aspects/toxicity/emotion; wins over models."""
+        from tinhieu.nlp.pipeline import correct
+
+        count = correct(self.store, self.name, platform, source_id, values, by=by)
+        self.refresh(nlp=False)
+        return count
+
+    def corrections(self) -> pd.DataFrame:
+        from tinhieu.nlp.pipeline import corrections
+
+        return pd.DataFrame(corrections(self.store, self.name))
 
     # --- topics ---------------------------------------------------------------------
     def add_topic(

@@ -3,92 +3,17 @@
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from tinhieu import __version__
-from tinhieu.i18n import current_lang, number, t
-from tinhieu.store import DEFAULT_WORKSPACE, DuckDBStore, StoreError, default_db_path, open_store
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class UserError(click.ClickException):
-    """An error the user can fix; printed as one line, exit code 2."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.lang = _lang()  # the command's context is gone by the time it is shown
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"{t('error', self.lang)}: {self.message}", err=True)
-
-
-def _lang() -> str:
-    ctx = click.get_current_context(silent=True)
-    root = ctx.find_root() if ctx else None
-    return current_lang(root.params.get("lang") if root else None)
-
-
-def store_options(func: F) -> F:
-    """--db and --workspace, shared by every command that opens the store."""
-    func = click.option(
-        "--workspace",
-        "-w",
-        default=DEFAULT_WORKSPACE,
-        envvar="TINHIEU_WORKSPACE",
-        show_default=True,
-        help="Workspace (one per client brand).",
-    )(func)
-    func = click.option(
-        "--db",
-        "db",
-        default=None,
-        envvar="TINHIEU_DB",
-        type=click.Path(dir_okay=False),
-        help="DuckDB file (default: $TINHIEU_DB or ./tinhieu.duckdb).",
-    )(func)
-    return func
-
-
-def user_errors(func: F) -> F:
-    """Turn the errors users cause into one-line messages instead of tracebacks."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from tinhieu.metrics.scope import ScopeError
-        from tinhieu.query import QuerySyntaxError
-        from tinhieu.sources.columns import MappingError
-        from tinhieu.sources.importer import ImportFailure
-        from tinhieu.topics import TopicError
-
-        try:
-            return func(*args, **kwargs)
-        except QuerySyntaxError as exc:
-            raise UserError(exc.message(_lang()) + "\n" + exc.caret()) from exc
-        except (ImportFailure, StoreError, MappingError, TopicError, ScopeError) as exc:
-            raise UserError(str(exc)) from exc
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _open(db: str | None, *, must_exist: bool = False) -> DuckDBStore:
-    path = db or default_db_path()
-    if must_exist and not Path(path).exists():
-        raise UserError(t("store.missing", _lang(), db=path))
-    return open_store(path)
-
-
-def _echo_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+from tinhieu.cli_common import UserError, _echo_json, _lang, _open, store_options, user_errors
+from tinhieu.cli_nlp import nlp
+from tinhieu.i18n import number, t
+from tinhieu.store import DEFAULT_WORKSPACE, open_store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,6 +71,11 @@ def main(lang: str | None) -> None:
     default=None,
     help="Progress bar (default: on when the terminal is interactive).",
 )
+@click.option(
+    "--nlp/--no-nlp",
+    default=True,
+    help="Analyse the new text (sentiment, aspects, spam, …) after importing (default: on).",
+)
 @click.option("--chunk-bytes", type=click.IntRange(min=1024), default=None, hidden=True)
 @click.option("--commit-rows", type=click.IntRange(min=1), default=None, hidden=True)
 @user_errors
@@ -160,6 +90,7 @@ def import_cmd(
     timezone: str | None,
     as_json: bool,
     progress: bool | None,
+    nlp: bool,
     chunk_bytes: int | None,
     commit_rows: int | None,
 ) -> None:
@@ -201,7 +132,7 @@ def import_cmd(
                     click.echo(t("import.resumed", lang))
                 if summary.reject_file:
                     click.echo(t("import.rejects", lang, path=summary.reject_file))
-        ws.refresh()
+        ws.refresh(nlp=nlp)
     finally:
         store.close()
     if as_json:
@@ -500,3 +431,6 @@ def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: b
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+main.add_command(nlp)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tinhieu.demo import DemoConfig, demo_topics, generate, ground_truth
 from tinhieu.metrics import refresh_rollup
+from tinhieu.nlp.pipeline import enrich
 from tinhieu.store import open_store
 from tinhieu.topics import TopicMatcher, save_topic
 
@@ -43,6 +44,7 @@ def build_demo(
         for batch in generate(config):
             store.upsert_mentions(matcher(batch))
             rows += batch.num_rows
+        enrich(store, workspace)  # the NLP stage: sentiment, aspects, spam, …
         refresh_rollup(store, workspace)  # the "aggregate" stage, as after an import
         store.execute("CHECKPOINT")
     truth_path = db.parent / TRUTH_FILE

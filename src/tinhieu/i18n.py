@@ -43,6 +43,35 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{count} mentions match (showing {shown}):",
     ),
     "topic.parsed": ("Truy vấn hiểu là: {explain}", "Query understood as: {explain}"),
+    "nlp.eval.head": (
+        "Đánh giá tác vụ {task} trên {n} dòng",
+        "Evaluation of {task} on {n} rows",
+    ),
+    "nlp.eval.accuracy": ("Độ chính xác", "Accuracy"),
+    "nlp.eval.confusion": (
+        "Ma trận nhầm lẫn (dòng: nhãn đúng, cột: dự đoán):",
+        "Confusion matrix (rows: gold, columns: predicted):",
+    ),
+    "nlp.trained": (
+        "Đã huấn luyện mô hình vào {path} ({seconds} giây).",
+        "Trained the models into {path} ({seconds} s).",
+    ),
+    "nlp.corrected": (
+        "Đã lưu chỉnh sửa ({fields}); không gian làm việc có {total} chỉnh sửa đang áp dụng.",
+        "Saved the correction ({fields}); the workspace has {total} corrections in force.",
+    ),
+    "nlp.enriched": (
+        "Đã phân tích {rows} đề cập ({seeding} nghi seeding, {corrected} chỉnh sửa áp dụng) "
+        "trong {seconds} giây.",
+        "Analysed {rows} mentions ({seeding} flagged as seeding, {corrected} corrections "
+        "applied) in {seconds} s.",
+    ),
+    "nlp.retrained": (
+        "Đã huấn luyện mô hình riêng vào {path} từ {corrections} chỉnh sửa; "
+        "phân tích lại {rows} đề cập.",
+        "Trained the workspace model into {path} from {corrections} corrections; "
+        "re-analysed {rows} mentions.",
+    ),
     "export.done": (
         "Đã xuất {rows} đề cập ra {path} ({format}).",
         "Exported {rows} mentions to {path} ({format}).",

@@ -180,7 +180,8 @@ MENTION_FIELDS: Final[tuple[Field, ...]] = (
         "VARCHAR",
         pa.string(),
         "enrichment",
-        "NULL (not checked), 'none', or the kind: ad, giveaway, seeding, junk.",
+        "NULL (not checked), 'none', or the kind: ad, giveaway, seeding, junk, fake_review, "
+        "brand_only (see docs/nlp.md).",
     ),
     Field("toxicity", "VARCHAR", pa.string(), "enrichment", "CLEAN, OFFENSIVE or HATE."),
     Field("emotion", "VARCHAR", pa.string(), "enrichment", "UIT-VSMEC emotion class."),

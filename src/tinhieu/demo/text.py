@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tinhieu.demo.arrays import I8, I64
+from tinhieu.nlp.labels import COMMERCE_ASPECTS, TASK_CLASSES
 from tinhieu.text.normalise import fold
 
 # --- writing styles ---------------------------------------------------------------------
@@ -36,17 +37,8 @@ STYLE_NAMES: Final = ("standard", "teencode", "no_diacritics", "no_diacritics_te
 # --- truth codes ------------------------------------------------------------------------
 NEG, NEU, POS = 0, 1, 2
 NO_SENT: Final = -1
-SENTIMENTS: Final = ("negative", "neutral", "positive")
-ASPECTS: Final = (
-    "price",
-    "quality",
-    "delivery",
-    "service",
-    "packaging",
-    "app",
-    "promotion",
-    "store",
-)
+SENTIMENTS: Final = TASK_CLASSES["sentiment"]
+ASPECTS: Final = COMMERCE_ASPECTS
 ASPECT_INDEX: Final = {a: i for i, a in enumerate(ASPECTS)}
 _POL = {"+": POS, "0": NEU, "-": NEG}
 

@@ -131,6 +131,10 @@ class Store(Protocol):
 
     def delete_topic(self, workspace: str, name: str) -> bool: ...
 
+    def update_enrichment(self, workspace: str, table: pa.Table) -> None: ...
+
+    def set_spam(self, workspace: str, keys: pa.Table, kind: str) -> None: ...
+
     def retag_topic(self, workspace: str, topic: str, condition: str, params: Sequence[Any]) -> int:
         """Make ``topic`` part of exactly the mentions matching ``condition`` (compiled,
         trusted SQL whose values are in ``params``); return how many match."""

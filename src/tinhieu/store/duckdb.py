@@ -321,6 +321,43 @@ class DuckDBStore:
             ).fetchone()
         return int(row[0]) if row else 0
 
+    # --- enrichment --------------------------------------------------------------------
+    def update_enrichment(self, workspace: str, table: pa.Table) -> None:
+        """Write NLP results keyed by (platform, source_id); ``language`` only fills a NULL
+        (the source's own language wins)."""
+        cols = [c for c in table.column_names if c not in ("platform", "source_id")]
+        sets = ", ".join(
+            f"language = coalesce(mentions.language, _enr.{c})"
+            if c == "language"
+            else f"{c} = _enr.{c}"
+            for c in cols
+        )
+        with self._lock, self.transaction():
+            self.con.register("_enr", table)
+            try:
+                self.con.execute(
+                    f"UPDATE mentions SET {sets} FROM _enr WHERE mentions.workspace = ? "
+                    "AND mentions.platform = _enr.platform AND mentions.source_id = _enr.source_id",
+                    [workspace],
+                )
+            finally:
+                self.con.unregister("_enr")
+
+    def set_spam(self, workspace: str, keys: pa.Table, kind: str) -> None:
+        """Set ``spam = kind`` on the mentions whose (platform, source_id) are in ``keys``."""
+        if keys.num_rows == 0:
+            return
+        with self._lock, self.transaction():
+            self.con.register("_spam_keys", keys)
+            try:
+                self.con.execute(
+                    "UPDATE mentions SET spam = ? FROM _spam_keys k WHERE mentions.workspace = ? "
+                    "AND mentions.platform = k.platform AND mentions.source_id = k.source_id",
+                    [kind, workspace],
+                )
+            finally:
+                self.con.unregister("_spam_keys")
+
     # --- topics ----------------------------------------------------------------------
     def put_topic(self, topic: Topic) -> None:
         with self._lock, self.transaction():

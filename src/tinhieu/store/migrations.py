@@ -64,6 +64,30 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             )""",
         ),
     ),
+    (
+        2,
+        "analyst corrections of NLP labels and workspace models",
+        (
+            """CREATE TABLE corrections (
+                workspace VARCHAR NOT NULL,
+                platform VARCHAR NOT NULL,
+                source_id VARCHAR NOT NULL,
+                field VARCHAR NOT NULL,
+                value VARCHAR NOT NULL,
+                text VARCHAR,
+                corrected_by VARCHAR,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (workspace, platform, source_id, field)
+            )""",
+            """CREATE TABLE nlp_models (
+                workspace VARCHAR PRIMARY KEY,
+                path VARCHAR NOT NULL,
+                corrections BIGINT NOT NULL,
+                report VARCHAR NOT NULL,
+                trained_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )""",
+        ),
+    ),
 )
 
 LATEST: Final[int] = MIGRATIONS[-1][0]

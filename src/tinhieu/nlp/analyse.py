@@ -1,0 +1,497 @@
+"""Run the NLP tasks over a batch of texts: one normalisation, one feature matrix, all heads.
+
+:func:`analyse` is what ``tinhieu nlp predict`` and the import pipeline call. Every task
+returns a defined result for any input — an empty string, emoji only, a 100 kB text,
+invalid surrogates — with a reason when it could not judge, never an exception.
+
+Offsets in the output (evidence spans, offending spans) index the text as analysed: the
+input composed to NFC, lone surrogates replaced by U+FFFD (one character for one, so
+offsets do not move) and cut at :data:`MAX_CHARS` characters.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from tinhieu.nlp.bundle import Bundle, load_bundle
+from tinhieu.nlp.features import CONTRAST_MARK, NEG_MARK, NEGATORS
+
+ALL_TASKS: Final[tuple[str, ...]] = (
+    "lang",
+    "sentiment",
+    "aspects",
+    "spam",
+    "toxicity",
+    "emotion",
+    "keywords",
+)
+DEFAULT_TASKS: Final[tuple[str, ...]] = (
+    "sentiment",
+    "aspects",
+    "spam",
+    "toxicity",
+    "lang",
+    "emotion",
+)
+#: Longer texts are analysed on their first MAX_CHARS characters (the reason says so).
+MAX_CHARS: Final[int] = 5000
+#: Emotion is only given when the model is at least this sure (else ``None`` + reason).
+EMOTION_MIN_PROB: Final[float] = 0.40
+#: Words (normalised) that make a text about phones, so the smartphone aspects apply.
+PHONE_CUES: Final[frozenset[str]] = frozenset(
+    {
+        "điện",
+        "thoại",
+        "đt",
+        "smartphone",
+        "iphone",
+        "ip",
+        "samsung",
+        "oppo",
+        "xiaomi",
+        "vivo",
+        "realme",
+        "nokia",
+        "redmi",
+        "galaxy",
+        "pin",
+        "sạc",
+        "camera",
+        "màn",
+        "chip",
+        "ram",
+        "rom",
+        "android",
+        "ios",
+        "wifi",
+        "wf",
+        "4g",
+        "5g",
+        "sim",
+        "selfie",
+        "cảm",
+        "vân",
+        "loa",
+        "máy",
+        "mic",
+        "bluetooth",
+        "zin",
+        "tgdđ",
+        "fpt",
+    }
+)
+#: Review-spam model kinds by class (rules find ad / giveaway / junk / seeding first).
+_SPAM_TYPE_KIND: Final[dict[str, str]] = {
+    "spam-1": "fake_review",
+    "spam-2": "brand_only",
+    "spam-3": "junk",
+}
+#: The review-spam model was trained on e-commerce reviews; on social comments it only
+#: flags what it is this sure of, so ordinary chatter is never called spam.
+SPAM_MODEL_MIN_PROB: Final[float] = 0.85
+
+#: Offending spans are looked for unless the toxicity model is this sure a text is clean.
+SPANS_BELOW_CLEAN_PROB: Final[float] = 0.9
+
+FloatArray = npt.NDArray[np.float32]
+
+
+class TaskError(ValueError):
+    """A task name that does not exist."""
+
+
+def parse_tasks(spec: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Task names from ``"sentiment,spam"`` (or a sequence); ``None`` = the default set."""
+    if spec is None:
+        return DEFAULT_TASKS
+    names = [s.strip() for s in (spec.split(",") if isinstance(spec, str) else spec)]
+    names = [n for n in names if n]
+    unknown = [n for n in names if n not in ALL_TASKS]
+    if unknown:
+        raise TaskError(f"unknown task(s): {', '.join(unknown)} (known: {', '.join(ALL_TASKS)})")
+    return tuple(dict.fromkeys(names)) or DEFAULT_TASKS
+
+
+def clean_text(value: object) -> tuple[str, bool]:
+    """The text to analyse and whether it was cut; never raises."""
+    if value is None:
+        return "", False
+    text = value if isinstance(value, str) else str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    cut = len(text) > MAX_CHARS
+    if cut:
+        text = text[:MAX_CHARS]
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text, cut
+
+
+def _probs(scores: FloatArray, temperature: float) -> FloatArray:
+    from tinhieu.nlp.features import softmax
+
+    return softmax(scores, temperature)
+
+
+@dataclass
+class _Batch:
+    texts: list[str]
+    cut: list[bool]
+    words: list[list[str]]
+    x: sp.csr_matrix
+    scores: dict[str, FloatArray]
+
+
+class Analyzer:
+    """Holds the loaded models; :meth:`analyse` is pure with respect to its inputs."""
+
+    def __init__(self, bundle: Bundle | None = None) -> None:
+        self.bundle = bundle or load_bundle()
+        self._names: list[str] | None = None
+        self._aspects: Any = None
+        self._dense: dict[int, FloatArray] = {}
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _feature_names(self) -> list[str]:
+        if self._names is None:
+            self._names = self.bundle.features.feature_names()
+        return self._names
+
+    def _aspect_model(self) -> Any:
+        if self._aspects is None:
+            from tinhieu.nlp.aspects import AspectModel
+
+            path = self.bundle.path
+            self._aspects = AspectModel.load(path) if (path / "aspects.json").is_file() else False
+        return self._aspects
+
+    def _prepare(self, texts: Sequence[object]) -> _Batch:
+        from tinhieu.nlp.normalise import normalise_words
+
+        cleaned = [clean_text(t) for t in texts]
+        plain = [c[0] for c in cleaned]
+        words = [normalise_words(t) for t in plain]
+        x = self.bundle.features.transform_words(words)
+        return _Batch(plain, [c[1] for c in cleaned], words, x, self.bundle.scores(x))
+
+    # -- the tasks --------------------------------------------------------------------------
+
+    def analyse(
+        self,
+        texts: Sequence[object],
+        tasks: Sequence[str] = DEFAULT_TASKS,
+        *,
+        authors: Sequence[str | None] | None = None,
+        explain: bool = True,
+    ) -> list[dict[str, Any]]:
+        """One result dict per text, with a key per requested task."""
+        wanted = parse_tasks(list(tasks))
+        batch = self._prepare(texts)
+        n = len(batch.texts)
+        out: list[dict[str, Any]] = [{} for _ in range(n)]
+        for i, cut in enumerate(batch.cut):
+            if cut:
+                out[i]["truncated_to"] = MAX_CHARS
+        if "lang" in wanted:
+            from tinhieu.nlp.lang import detect_languages
+
+            for i, r in enumerate(detect_languages(batch.texts)):
+                out[i]["lang"] = {"label": r.lang, "prob": round(r.prob, 4), "reason": r.reason}
+        if "sentiment" in wanted:
+            for i, res in enumerate(self._sentiment(batch, explain)):
+                out[i]["sentiment"] = res
+        if "aspects" in wanted:
+            for i, hits in enumerate(self._aspect_hits(batch)):
+                out[i]["aspects"] = hits
+        if "spam" in wanted:
+            for i, res in enumerate(self._spam(batch, authors)):
+                out[i]["spam"] = res
+        if "toxicity" in wanted:
+            for i, res in enumerate(self._toxicity(batch)):
+                out[i]["toxicity"] = res
+        if "emotion" in wanted:
+            for i, res in enumerate(self._emotion(batch)):
+                out[i]["emotion"] = res
+        if "keywords" in wanted:
+            from tinhieu.nlp.keywords import keywords
+
+            for i, t in enumerate(batch.texts):
+                out[i]["keywords"] = [[k, round(s, 4)] for k, s in keywords(t)]
+        return out
+
+    def _head_probs(self, batch: _Batch, name: str) -> tuple[tuple[str, ...], FloatArray] | None:
+        head = self.bundle.heads.get(name)
+        if head is None:
+            return None
+        return head.classes, _probs(batch.scores[name], head.temperature)
+
+    def _sentiment(self, batch: _Batch, explain: bool) -> list[dict[str, Any]]:
+        got = self._head_probs(batch, "sentiment")
+        n = len(batch.texts)
+        if got is None:
+            return [_unavailable("sentiment") for _ in range(n)]
+        classes, probs = got
+        nnz = np.diff(batch.x.indptr)
+        head = self.bundle.heads["sentiment"]
+        results: list[dict[str, Any]] = []
+        for i in range(n):
+            p = probs[i]
+            if nnz[i] == 0:
+                results.append(
+                    {
+                        "label": "neutral",
+                        "prob": None,
+                        "probs": None,
+                        "cues": [],
+                        "reason": "no words or emoji to judge",
+                    }
+                )
+                continue
+            k = int(p.argmax())
+            res: dict[str, Any] = {
+                "label": classes[k],
+                "prob": round(float(p[k]), 4),
+                "probs": {c: round(float(v), 4) for c, v in zip(classes, p, strict=True)},
+            }
+            if explain:
+                order = np.argsort(-batch.scores["sentiment"][i])
+                runner = int(order[1]) if order[0] == k else int(order[0])
+                cues = self._cues(batch, i, head.weights, k, runner)
+                res["cues"] = cues
+                res["reason"] = _sentiment_reason(classes[k], cues, batch.words[i])
+            results.append(res)
+        return results
+
+    def _cues(
+        self, batch: _Batch, i: int, weights: sp.csr_matrix, k: int, runner: int, top: int = 5
+    ) -> list[dict[str, Any]]:
+        """Words and phrases that pushed class ``k`` over the runner-up, strongest first.
+
+        A feature's push is its TF-IDF value times (weight for ``k`` − weight for the
+        runner-up). Only word-level features are shown (words, phrases, negation and
+        contrast marks, lexicon matches, emoji): character n-grams add evidence for
+        spelling variants but explain nothing on their own.
+        """
+        dense = self._dense.get(id(weights))
+        if dense is None:
+            dense = self._dense[id(weights)] = weights.toarray()
+        lo, hi = batch.x.indptr[i], batch.x.indptr[i + 1]
+        idx = batch.x.indices[lo:hi]
+        n_words = len(self.bundle.features.words)
+        cut = int(np.searchsorted(idx, n_words))  # indices are sorted: words come first
+        idx = idx[:cut]
+        if not cut:
+            return []
+        push = batch.x.data[lo : lo + cut] * (dense[idx, k] - dense[idx, runner])
+        order = np.argsort(-push)[:top]
+        names = self._feature_names()
+        return [
+            {
+                "cue": _display(names[idx[j]]),
+                "weight": round(float(push[j]), 4),
+                "kind": _cue_kind(names[idx[j]]),
+            }
+            for j in order
+            if push[j] > 0
+        ]
+
+    def _aspect_hits(self, batch: _Batch) -> list[list[dict[str, Any]]]:
+        from tinhieu.nlp.aspects import commerce_aspects
+
+        model = self._aspect_model()
+        model_hits: list[list[Any]] = [[] for _ in batch.texts]
+        # The smartphone aspects (UIT-ViSFD) are only asked of texts about phones: on a
+        # milk-tea comment "general" or "price" would be the phone's.
+        rows = [i for i, ws in enumerate(batch.words) if not PHONE_CUES.isdisjoint(ws)]
+        if model and rows:
+            found = model.predict([batch.texts[i] for i in rows], batch.x[rows])
+            for i, hits in zip(rows, found, strict=True):
+                model_hits[i] = hits
+        out: list[list[dict[str, Any]]] = []
+        for text, extra in zip(batch.texts, model_hits, strict=True):
+            hits = list(commerce_aspects(text)) + list(extra)
+            out.append(
+                [
+                    {
+                        "aspect": h.aspect,
+                        "polarity": h.polarity,
+                        "prob": round(float(h.prob), 4),
+                        "evidence": h.evidence,
+                        "start": h.start,
+                        "end": h.end,
+                        "source": h.source,
+                    }
+                    for h in hits
+                ]
+            )
+        return out
+
+    def _spam(self, batch: _Batch, authors: Sequence[str | None] | None) -> list[dict[str, Any]]:
+        from tinhieu.nlp.seeding import find_seeding
+        from tinhieu.nlp.spam_rules import spam_rules
+
+        n = len(batch.texts)
+        seeded: dict[int, str] = {}
+        if authors is not None and len(authors) == n:
+            for cl in find_seeding(batch.texts, authors):
+                why = (
+                    f"near-duplicate of {len(cl.members) - 1} other comment(s) by "
+                    f"{cl.authors} accounts (similarity ≥ {cl.similarity:.2f})"
+                )
+                for m in cl.members:
+                    seeded[m] = why
+        spam_p = self._head_probs(batch, "spam")
+        type_p = self._head_probs(batch, "spam-type")
+        out: list[dict[str, Any]] = []
+        for i, text in enumerate(batch.texts):
+            if i in seeded:
+                out.append({"label": "seeding", "prob": None, "reason": seeded[i]})
+                continue
+            hit = spam_rules(text)
+            if hit is not None:
+                res: dict[str, Any] = {
+                    "label": hit.kind,
+                    "prob": round(hit.score, 4),
+                    "reason": hit.reason,
+                }
+                if hit.start is not None:
+                    res["start"], res["end"] = hit.start, hit.end
+                out.append(res)
+                continue
+            if spam_p is not None and type_p is not None:
+                p_spam = float(spam_p[1][i, spam_p[0].index("spam")])
+                if p_spam >= SPAM_MODEL_MIN_PROB:
+                    t_classes, t_probs = type_p
+                    order = [j for j in np.argsort(-t_probs[i]) if t_classes[j] != "no-spam"]
+                    kind = _SPAM_TYPE_KIND.get(t_classes[order[0]], "junk")
+                    out.append(
+                        {
+                            "label": kind,
+                            "prob": round(p_spam, 4),
+                            "reason": f"review-spam model: {t_classes[order[0]]} (p={p_spam:.2f})",
+                        }
+                    )
+                    continue
+                out.append({"label": "none", "prob": round(1 - p_spam, 4), "reason": ""})
+            else:
+                out.append({"label": "none", "prob": None, "reason": "no spam rule matched"})
+        return out
+
+    def _toxicity(self, batch: _Batch) -> list[dict[str, Any]]:
+        from tinhieu.nlp.toxic_spans import toxic_spans
+
+        got = self._head_probs(batch, "toxicity")
+        out: list[dict[str, Any]] = []
+        nnz = np.diff(batch.x.indptr)
+        for i, text in enumerate(batch.texts):
+            if got is None or nnz[i] == 0:
+                reason = "no words to judge" if got is not None else "no toxicity model"
+                out.append({"label": "CLEAN", "prob": None, "spans": [], "reason": reason})
+                continue
+            classes, probs = got
+            k = int(probs[i].argmax())
+            # Offending spans are for the moderation queue: looked for when the model
+            # flags the text or is not sure it is clean.
+            flagged = classes[k] != "CLEAN" or float(probs[i, k]) < SPANS_BELOW_CLEAN_PROB
+            spans = (
+                [{"start": s, "end": e, "text": t} for s, e, t in toxic_spans(text)]
+                if flagged
+                else []
+            )
+            out.append(
+                {
+                    "label": classes[k],
+                    "prob": round(float(probs[i, k]), 4),
+                    "probs": {
+                        c: round(float(v), 4) for c, v in zip(classes, probs[i], strict=True)
+                    },
+                    "spans": spans,
+                }
+            )
+        return out
+
+    def _emotion(self, batch: _Batch) -> list[dict[str, Any]]:
+        got = self._head_probs(batch, "emotion")
+        out: list[dict[str, Any]] = []
+        nnz = np.diff(batch.x.indptr)
+        for i in range(len(batch.texts)):
+            if got is None or nnz[i] == 0:
+                out.append({"label": None, "prob": None, "reason": "no words to judge"})
+                continue
+            classes, probs = got
+            k = int(probs[i].argmax())
+            p = float(probs[i, k])
+            if p < EMOTION_MIN_PROB:
+                out.append(
+                    {
+                        "label": None,
+                        "prob": round(p, 4),
+                        "best_guess": classes[k],
+                        "reason": f"not confident ({p:.2f} < {EMOTION_MIN_PROB:.2f})",
+                    }
+                )
+            else:
+                out.append({"label": classes[k], "prob": round(p, 4)})
+        return out
+
+
+def _unavailable(task: str) -> dict[str, Any]:
+    return {"label": None, "prob": None, "reason": f"no {task} model installed"}
+
+
+def _display(feature: str) -> str:
+    return feature.lstrip(NEG_MARK + CONTRAST_MARK)
+
+
+def _cue_kind(feature: str) -> str:
+    if feature.startswith(NEG_MARK):
+        return "negation"
+    if feature.startswith(CONTRAST_MARK):
+        return "contrast"
+    parts = feature.split(" ")
+    if any(p in NEGATORS for p in parts[:-1]):
+        return "negation"
+    if len(parts) > 1:
+        return "phrase"
+    if feature and not any(ch.isalnum() for ch in feature):
+        return "emoji"
+    return "word"
+
+
+def _sentiment_reason(label: str, cues: list[dict[str, Any]], words: list[str]) -> str:
+    if not cues:
+        return f"{label}: no strong cue; the model's prior decides"
+    shown = ", ".join(f"'{c['cue']}' ({c['kind']})" for c in cues[:3])
+    reason = f"{label}: {shown}"
+    if any(c["kind"] == "contrast" for c in cues):
+        reason += "; the clause after the contrast weighs most"
+    elif any(w in ("nhưng", "song") for w in words):
+        reason += "; contrast present"
+    return reason
+
+
+_default: Analyzer | None = None
+
+
+def analyse(
+    texts: Sequence[object],
+    tasks: Sequence[str] = DEFAULT_TASKS,
+    *,
+    authors: Sequence[str | None] | None = None,
+    explain: bool = True,
+) -> list[dict[str, Any]]:
+    """:meth:`Analyzer.analyse` with the shipped models."""
+    global _default
+    if _default is None:
+        _default = Analyzer()
+    return _default.analyse(texts, tasks, authors=authors, explain=explain)

@@ -1,0 +1,362 @@
+"""The enrichment stage of the pipeline, analysts' corrections and workspace models.
+
+Import → topics → **enrich** → rollup. :func:`enrich` fills the enrichment columns of
+the mentions that have none yet (new rows, and rows whose text an import changed — the
+store resets their enrichment), then marks seeding campaigns across the workspace's
+recent mentions, then applies the analysts' corrections, which always win over a model.
+
+A correction is stored per workspace and mention; ``tinhieu nlp retrain`` folds a
+workspace's corrections into a workspace model (the shipped feature space, heads
+re-trained on the public data plus the corrections), used from then on for that
+workspace only.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+import pyarrow as pa
+
+from tinhieu.nlp.analyse import Analyzer
+from tinhieu.nlp.bundle import Bundle, load_bundle, shipped_model_dir
+from tinhieu.nlp.labels import TASK_CLASSES, LabelError, map_label
+from tinhieu.store.duckdb import DuckDBStore
+
+#: Mention fields an analyst may correct, and how a value is checked.
+CORRECTABLE: Final[tuple[str, ...]] = ("sentiment", "spam", "aspects", "toxicity", "emotion")
+SPAM_KINDS: Final[tuple[str, ...]] = (
+    "none",
+    "ad",
+    "giveaway",
+    "seeding",
+    "junk",
+    "fake_review",
+    "brand_only",
+)
+#: Seeding is looked for among the mentions of this many recent days.
+SEEDING_WINDOW_DAYS: Final[int] = 30
+BATCH: Final[int] = 5000
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be stored (unknown field, value or mention)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichResult:
+    analysed: int = 0
+    seeding: int = 0
+    corrected: int = 0
+    seconds: float = 0.0
+    model: str = "shipped"
+
+
+def workspace_model_dir(store: DuckDBStore, workspace: str) -> Path | None:
+    """The folder of the workspace's own model, if it has one that still exists."""
+    rows = store.fetch_all("SELECT path FROM nlp_models WHERE workspace = ?", [workspace])
+    if rows and Path(rows[0][0]).joinpath("manifest.json").is_file():
+        return Path(rows[0][0])
+    return None
+
+
+def bundle_for(store: DuckDBStore, workspace: str) -> Bundle:
+    return load_bundle(workspace_model_dir(store, workspace))
+
+
+def _text_of(title: str | None, text: str | None) -> str:
+    parts = [p for p in (title, text) if p]
+    return "\n".join(parts)
+
+
+def enrich(
+    store: DuckDBStore,
+    workspace: str,
+    *,
+    everything: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> EnrichResult:
+    """Analyse the workspace's mentions that have no sentiment yet (all with ``everything``)."""
+    started = time.perf_counter()
+    model_dir = workspace_model_dir(store, workspace)
+    analyzer = Analyzer(load_bundle(model_dir))
+    if everything:
+        store.execute(
+            "UPDATE mentions SET sentiment = NULL WHERE workspace = ? AND sentiment IS NOT NULL",
+            [workspace],
+        )
+    done = 0
+    while True:
+        rows = store.fetch_all(
+            "SELECT platform, source_id, title, text FROM mentions "
+            "WHERE workspace = ? AND sentiment IS NULL "
+            "AND (text IS NOT NULL OR title IS NOT NULL) LIMIT ?",
+            [workspace, BATCH],
+        )
+        if not rows:
+            break
+        texts = [_text_of(r[2], r[3]) for r in rows]
+        results = analyzer.analyse(
+            texts, ("sentiment", "aspects", "spam", "toxicity", "emotion", "lang"), explain=False
+        )
+        table = pa.table(
+            {
+                "platform": [r[0] for r in rows],
+                "source_id": [r[1] for r in rows],
+                "sentiment": [res["sentiment"]["label"] or "neutral" for res in results],
+                "sentiment_score": [res["sentiment"]["prob"] for res in results],
+                "aspects": [
+                    json.dumps(res["aspects"], ensure_ascii=False) if res["aspects"] else None
+                    for res in results
+                ],
+                "spam": [res["spam"]["label"] for res in results],
+                "toxicity": [res["toxicity"]["label"] for res in results],
+                "emotion": [res["emotion"]["label"] for res in results],
+                "language": [
+                    res["lang"]["label"] if res["lang"]["label"] != "und" else None
+                    for res in results
+                ],
+            },
+            schema=pa.schema(
+                [
+                    ("platform", pa.string()),
+                    ("source_id", pa.string()),
+                    ("sentiment", pa.string()),
+                    ("sentiment_score", pa.float64()),
+                    ("aspects", pa.string()),
+                    ("spam", pa.string()),
+                    ("toxicity", pa.string()),
+                    ("emotion", pa.string()),
+                    ("language", pa.string()),
+                ]
+            ),
+        )
+        store.update_enrichment(workspace, table)
+        done += len(rows)
+        if progress is not None:
+            progress(done)
+    seeding = mark_seeding(store, workspace) if done else 0
+    corrected = apply_corrections(store, workspace)
+    return EnrichResult(
+        analysed=done,
+        seeding=seeding,
+        corrected=corrected,
+        seconds=round(time.perf_counter() - started, 3),
+        model=str(model_dir) if model_dir else "shipped",
+    )
+
+
+def mark_seeding(store: DuckDBStore, workspace: str) -> int:
+    """Mark near-duplicate praise posted by several accounts in the recent window."""
+    from tinhieu.nlp.seeding import find_seeding
+
+    newest = store.fetch_all(
+        "SELECT max(created_at) FROM mentions WHERE workspace = ?", [workspace]
+    )[0][0]
+    if newest is None:
+        return 0
+    since = newest - timedelta(days=SEEDING_WINDOW_DAYS)
+    rows = store.fetch_all(
+        "SELECT platform, source_id, coalesce(author_id, author_name), title, text "
+        "FROM mentions WHERE workspace = ? AND created_at >= ? "
+        "AND (text IS NOT NULL OR title IS NOT NULL) AND coalesce(spam, 'none') IN "
+        "('none', 'seeding')",
+        [workspace, since],
+    )
+    clusters = find_seeding([_text_of(r[3], r[4]) for r in rows], [r[2] for r in rows])
+    members = sorted({m for cl in clusters for m in cl.members})
+    table = pa.table(
+        {
+            "platform": [rows[m][0] for m in members],
+            "source_id": [rows[m][1] for m in members],
+        },
+        schema=pa.schema([("platform", pa.string()), ("source_id", pa.string())]),
+    )
+    with store.transaction():
+        store.execute(
+            "UPDATE mentions SET spam = 'none' WHERE workspace = ? AND spam = 'seeding' "
+            "AND created_at >= ?",
+            [workspace, since],
+        )
+        store.set_spam(workspace, table, "seeding")
+    return len(members)
+
+
+# --- corrections --------------------------------------------------------------------------
+
+
+def _check_value(field: str, value: str) -> str:
+    if field == "sentiment":
+        try:
+            return map_label("sentiment", value)
+        except LabelError as exc:
+            raise CorrectionError(str(exc)) from exc
+    if field == "toxicity":
+        try:
+            return map_label("toxicity", value)
+        except LabelError as exc:
+            raise CorrectionError(str(exc)) from exc
+    if field == "emotion":
+        v = value.strip().lower()
+        if v not in TASK_CLASSES["emotion"]:
+            known = ", ".join(TASK_CLASSES["emotion"])
+            raise CorrectionError(f"emotion: unknown value {value!r} (known: {known})")
+        return v
+    if field == "spam":
+        v = value.strip().lower()
+        if v not in SPAM_KINDS:
+            raise CorrectionError(f"spam: unknown kind {value!r} (known: {', '.join(SPAM_KINDS)})")
+        return v
+    if field == "aspects":
+        try:
+            items = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise CorrectionError(f"aspects: not JSON ({exc.msg})") from exc
+        if not isinstance(items, list) or not all(
+            isinstance(a, dict)
+            and isinstance(a.get("aspect"), str)
+            and a.get("polarity") in ("positive", "negative", "neutral")
+            for a in items
+        ):
+            raise CorrectionError(
+                'aspects: expected a JSON list like [{"aspect": "price", "polarity": "negative"}]'
+            )
+        return json.dumps(
+            [
+                {"aspect": a["aspect"], "polarity": a["polarity"], "source": "analyst"}
+                for a in items
+            ],
+            ensure_ascii=False,
+        )
+    raise CorrectionError(f"cannot correct {field!r} (correctable: {', '.join(CORRECTABLE)})")
+
+
+def correct(
+    store: DuckDBStore,
+    workspace: str,
+    platform: str,
+    source_id: str,
+    values: dict[str, str],
+    *,
+    by: str | None = None,
+) -> int:
+    """Store an analyst's corrections of one mention and apply them at once."""
+    checked = {f: _check_value(f, v) for f, v in values.items()}
+    if not checked:
+        raise CorrectionError("nothing to correct")
+    rows = store.fetch_all(
+        "SELECT title, text FROM mentions WHERE workspace = ? AND platform = ? AND source_id = ?",
+        [workspace, platform, source_id],
+    )
+    if not rows:
+        raise CorrectionError(f"no mention {platform}/{source_id} in workspace {workspace!r}")
+    text = _text_of(rows[0][0], rows[0][1])
+    with store.transaction():
+        for field, value in checked.items():
+            store.execute(
+                "DELETE FROM corrections WHERE workspace = ? AND platform = ? "
+                "AND source_id = ? AND field = ?",
+                [workspace, platform, source_id, field],
+            )
+            store.execute(
+                "INSERT INTO corrections (workspace, platform, source_id, field, value, text, "
+                "corrected_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [workspace, platform, source_id, field, value, text, by],
+            )
+    return apply_corrections(store, workspace)
+
+
+def apply_corrections(store: DuckDBStore, workspace: str) -> int:
+    """Write every stored correction over the model's value; returns how many apply."""
+    total = 0
+    with store.transaction():
+        for field in CORRECTABLE:
+            extra = ", sentiment_score = 1.0" if field == "sentiment" else ""
+            store.execute(
+                f"UPDATE mentions SET {field} = c.value{extra} FROM corrections c "
+                "WHERE c.workspace = mentions.workspace AND c.platform = mentions.platform "
+                "AND c.source_id = mentions.source_id AND c.field = ? "
+                "AND mentions.workspace = ?",
+                [field, workspace],
+            )
+        row = store.fetch_all(
+            "SELECT count(*) FROM corrections c JOIN mentions m USING (workspace, platform, "
+            "source_id) WHERE c.workspace = ?",
+            [workspace],
+        )
+        total = int(row[0][0])
+    return total
+
+
+def corrections(store: DuckDBStore, workspace: str) -> list[dict[str, Any]]:
+    rows = store.fetch_all(
+        "SELECT platform, source_id, field, value, text, corrected_by, created_at "
+        "FROM corrections WHERE workspace = ? ORDER BY created_at, platform, source_id, field",
+        [workspace],
+    )
+    keys = ("platform", "source_id", "field", "value", "text", "corrected_by", "created_at")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+# --- workspace models ---------------------------------------------------------------------
+
+
+def retrain(
+    store: DuckDBStore,
+    workspace: str,
+    out_dir: Path,
+    *,
+    data_dir: Path | None,
+    seed: int = 13,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Train a workspace model from the corrections (plus the public data if given)."""
+    from tinhieu.nlp.corpora import Example
+    from tinhieu.nlp.train import TrainConfig, train
+
+    fixes = corrections(store, workspace)
+    extra: dict[str, list[Example]] = {}
+    for c in fixes:
+        if c["field"] in ("sentiment", "toxicity", "emotion") and c["text"]:
+            extra.setdefault(c["field"], []).append(Example(c["text"], c["value"], {}, "workspace"))
+        if c["field"] == "spam" and c["text"]:
+            label = "no-spam" if c["value"] == "none" else "spam"
+            extra.setdefault("spam", []).append(Example(c["text"], label, {}, "workspace"))
+    if not extra:
+        raise CorrectionError(
+            f"workspace {workspace!r} has no text corrections of sentiment, spam, toxicity "
+            "or emotion to learn from"
+        )
+    shipped = load_bundle(shipped_model_dir())
+    tasks = tuple(t for t in ("sentiment", "toxicity", "emotion", "spam") if t in extra)
+    cfg = TrainConfig(seed=seed, tasks=tasks, extra_train=extra)
+    manifest = train(data_dir, out_dir, cfg, log, features=shipped.features)
+    # heads not re-trained are the shipped ones, copied so the folder stands alone
+    for name in shipped.heads:
+        if name not in tasks:
+            shipped.heads[name].save(out_dir / f"{name}.npz")
+            manifest["heads"][name] = shipped.manifest["heads"].get(name, {})
+    for extra_file in ("aspects.json",):
+        src = shipped.path / extra_file
+        if src.is_file():
+            for f in shipped.path.glob("aspect*"):
+                (out_dir / f.name).write_bytes(f.read_bytes())
+    manifest["workspace"] = workspace
+    manifest["corrections"] = len(fixes)
+    manifest["trained_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    (out_dir / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
+    with store.transaction():
+        store.execute("DELETE FROM nlp_models WHERE workspace = ?", [workspace])
+        store.execute(
+            "INSERT INTO nlp_models (workspace, path, corrections, report) VALUES (?, ?, ?, ?)",
+            [workspace, str(out_dir.resolve()), len(fixes), json.dumps(manifest["heads"])],
+        )
+    return manifest
