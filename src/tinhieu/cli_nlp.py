@@ -39,7 +39,8 @@ def predict(tasks: str | None, model_dir: str | None, batch: int, no_explain: bo
 
     An input line that is not a JSON object gets {"error": …} on its output line; the
     other lines are still analysed. An "author" field, when present, lets the batch be
-    checked for seeding (the same praise from several accounts).
+    checked for seeding (the same praise from several accounts); a "kind" field
+    (post, comment, review …) limits the review-spam model to reviews.
     """
     from tinhieu.nlp.analyse import Analyzer, TaskError, parse_tasks
     from tinhieu.nlp.bundle import ModelMissingError, load_bundle
@@ -57,7 +58,17 @@ def predict(tasks: str | None, model_dir: str | None, batch: int, no_explain: bo
         texts = [row.get("text") for row, _ in good]
         has_author = any("author" in row for row, _ in good)
         authors = [_author(row) for row, _ in good] if has_author else None
-        results = iter(analyzer.analyse(texts, wanted, authors=authors, explain=not no_explain))
+        has_kind = any("kind" in row for row, _ in good)
+        kinds = [str(row["kind"]) if row.get("kind") else None for row, _ in good]
+        results = iter(
+            analyzer.analyse(
+                texts,
+                wanted,
+                authors=authors,
+                kinds=kinds if has_kind else None,
+                explain=not no_explain,
+            )
+        )
         for _, row, err in pending:
             if row is None:
                 out.write(json.dumps({"error": err}, ensure_ascii=False) + "\n")

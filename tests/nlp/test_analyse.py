@@ -31,12 +31,13 @@ def test_sentiment_reads_negation_teencode_and_missing_diacritics(analyzer: Anal
         "Trà sữa ngon lắm, nhân viên nhiệt tình, sẽ quay lại",
         "tra sua ngon lam, nhan vien nhiet tinh, se quay lai",
         "sp ko ngon như quảng cáo, thất vọng quá",
-        "Ship chậm, đồ ăn nguội, phục vụ thái độ, không bao giờ quay lại",
+        "uống xong đau bụng cả đêm, tởm",
         "hàng đẹp lắm shop ơi, đóng gói cẩn thận 😍😍",
+        "sp k ổn, chán",
     ]
     res = analyzer.analyse(texts, ["sentiment"])
     labels = [r["sentiment"]["label"] for r in res]
-    assert labels == ["positive", "positive", "negative", "negative", "positive"]
+    assert labels == ["positive", "positive", "negative", "negative", "positive", "negative"]
     neg = res[2]["sentiment"]
     assert 0.5 < neg["prob"] <= 1 and abs(sum(neg["probs"].values()) - 1) < 1e-3
     assert neg["cues"] and neg["reason"].startswith("negative")
@@ -87,3 +88,11 @@ def test_random_unicode_never_raises(texts: list[str]) -> None:
         assert p is None or 0.0 <= p <= 1.0
         for span in r["toxicity"]["spans"]:
             assert 0 <= span["start"] < span["end"]
+
+
+def test_review_spam_model_only_reads_reviews(analyzer: Analyzer) -> None:
+    text = "mua ở đây lần thứ 3 rồi, vẫn ổn"
+    as_comment = analyzer.analyse([text], ["spam"], kinds=["comment"])[0]["spam"]
+    assert as_comment["label"] == "none" and "not a review" in as_comment["reason"]
+    as_review = analyzer.analyse([text], ["spam"], kinds=["review"])[0]["spam"]
+    assert as_review["prob"] is not None  # the model was consulted

@@ -11,7 +11,14 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinhieu.nlp.features import FeatureSpace, char_grams, softmax, word_features
+from tinhieu.nlp.features import (
+    FeatureSpace,
+    char_grams,
+    mark_questions,
+    shape_features,
+    softmax,
+    word_features,
+)
 from tinhieu.nlp.linear import LinearHead
 from tinhieu.nlp.scoring import classification_report
 
@@ -29,6 +36,33 @@ def test_word_features_mark_negation_scope_and_contrast() -> None:
     assert "»đắt" in feats and "»quá" in feats and "»ngon" not in feats
     # punctuation closes a negation scope
     assert "¬ngon" not in word_features(["không", ",", "ngon"])
+
+
+def test_question_particles_are_not_negations() -> None:
+    assert mark_questions(["có", "ngon", "không", "?"]) == ["có", "ngon", "?không", "?"]
+    assert mark_questions(["còn", "size", "m", "không", "ạ"])[3] == "?không"
+    assert mark_questions(["không", "ngon"]) == ["không", "ngon"]
+    assert "¬ạ" not in word_features(["uống", "chưa", "ạ"])
+
+
+def test_shape_features() -> None:
+    assert shape_features([]) == ["#len0", "#noletters"]
+    assert shape_features(["giao", "hàng", "nhanh"]) == ["#len3-5", "#odd0"]
+    assert shape_features(["dhnxncbcnc"]) == ["#len1-2", "#odd50+"]
+    assert shape_features(["😍"] * 50)[0] == "#len41+"
+
+
+def test_lexicon_features_flip_in_negation_scope() -> None:
+    from tinhieu.nlp.lexicon import lexicon_features
+
+    assert lexicon_features(["ngon", "lắm"]) == ["LEX+!"]
+    assert lexicon_features(["không", "ngon"]) == ["LEX-"]
+    assert lexicon_features(["không", ",", "ngon"]) == ["LEX+"]
+    assert lexicon_features(["ngon", "nhưng", "đắt", "quá"]) == ["LEX+", "LEX-!", "»LEX-!"]
+    assert lexicon_features(["do", "te"]) == ["LEX-"]  # "dở tệ" typed without accents
+    assert lexicon_features(["te"]) == []  # one syllable is ambiguous without accents
+    assert lexicon_features(["thất", "vọng"]) == ["LEX-"]
+    assert lexicon_features(["that", "vong"]) == ["LEX-"]  # phrases match unaccented
 
 
 def test_char_grams_are_sklearn_char_wb() -> None:

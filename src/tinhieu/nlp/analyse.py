@@ -21,7 +21,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from tinhieu.nlp.bundle import Bundle, load_bundle
-from tinhieu.nlp.features import CONTRAST_MARK, NEG_MARK, NEGATORS
+from tinhieu.nlp.features import CONTRAST_MARK, NEG_MARK, NEGATORS, QUESTION_MARK
 
 ALL_TASKS: Final[tuple[str, ...]] = (
     "lang",
@@ -42,7 +42,8 @@ DEFAULT_TASKS: Final[tuple[str, ...]] = (
 )
 #: Longer texts are analysed on their first MAX_CHARS characters (the reason says so).
 MAX_CHARS: Final[int] = 5000
-#: Emotion is only given when the model is at least this sure (else ``None`` + reason).
+#: Emotion is only given when the model is at least this sure (else ``None`` + reason);
+#: a trained model carries its own floor, chosen on dev (``min_prob`` in the manifest).
 EMOTION_MIN_PROB: Final[float] = 0.40
 #: Words (normalised) that make a text about phones, so the smartphone aspects apply.
 PHONE_CUES: Final[frozenset[str]] = frozenset(
@@ -192,9 +193,14 @@ class Analyzer:
         tasks: Sequence[str] = DEFAULT_TASKS,
         *,
         authors: Sequence[str | None] | None = None,
+        kinds: Sequence[str | None] | None = None,
         explain: bool = True,
     ) -> list[dict[str, Any]]:
-        """One result dict per text, with a key per requested task."""
+        """One result dict per text, with a key per requested task.
+
+        ``authors`` lets the batch be checked for seeding; ``kinds`` (the Mention kind of
+        each text) limits the review-spam model to reviews, the text it was trained on.
+        """
         wanted = parse_tasks(list(tasks))
         batch = self._prepare(texts)
         n = len(batch.texts)
@@ -214,7 +220,7 @@ class Analyzer:
             for i, hits in enumerate(self._aspect_hits(batch)):
                 out[i]["aspects"] = hits
         if "spam" in wanted:
-            for i, res in enumerate(self._spam(batch, authors)):
+            for i, res in enumerate(self._spam(batch, authors, kinds)):
                 out[i]["spam"] = res
         if "toxicity" in wanted:
             for i, res in enumerate(self._toxicity(batch)):
@@ -241,7 +247,7 @@ class Analyzer:
         if got is None:
             return [_unavailable("sentiment") for _ in range(n)]
         classes, probs = got
-        nnz = np.diff(batch.x.indptr)
+        nnz = [len(ws) for ws in batch.words]  # no words: nothing to judge
         head = self.bundle.heads["sentiment"]
         results: list[dict[str, Any]] = []
         for i in range(n):
@@ -336,7 +342,12 @@ class Analyzer:
             )
         return out
 
-    def _spam(self, batch: _Batch, authors: Sequence[str | None] | None) -> list[dict[str, Any]]:
+    def _spam(
+        self,
+        batch: _Batch,
+        authors: Sequence[str | None] | None,
+        kinds: Sequence[str | None] | None,
+    ) -> list[dict[str, Any]]:
         from tinhieu.nlp.seeding import find_seeding
         from tinhieu.nlp.spam_rules import spam_rules
 
@@ -357,7 +368,7 @@ class Analyzer:
             if i in seeded:
                 out.append({"label": "seeding", "prob": None, "reason": seeded[i]})
                 continue
-            hit = spam_rules(text)
+            hit = spam_rules(text, batch.words[i])
             if hit is not None:
                 res: dict[str, Any] = {
                     "label": hit.kind,
@@ -368,7 +379,8 @@ class Analyzer:
                     res["start"], res["end"] = hit.start, hit.end
                 out.append(res)
                 continue
-            if spam_p is not None and type_p is not None:
+            reviewed = kinds is None or i >= len(kinds) or kinds[i] in (None, "review")
+            if spam_p is not None and type_p is not None and reviewed:
                 p_spam = float(spam_p[1][i, spam_p[0].index("spam")])
                 if p_spam >= SPAM_MODEL_MIN_PROB:
                     t_classes, t_probs = type_p
@@ -384,7 +396,8 @@ class Analyzer:
                     continue
                 out.append({"label": "none", "prob": round(1 - p_spam, 4), "reason": ""})
             else:
-                out.append({"label": "none", "prob": None, "reason": "no spam rule matched"})
+                why = "no spam rule matched" + ("" if reviewed else " (not a review)")
+                out.append({"label": "none", "prob": None, "reason": why})
         return out
 
     def _toxicity(self, batch: _Batch) -> list[dict[str, Any]]:
@@ -392,7 +405,7 @@ class Analyzer:
 
         got = self._head_probs(batch, "toxicity")
         out: list[dict[str, Any]] = []
-        nnz = np.diff(batch.x.indptr)
+        nnz = [len(ws) for ws in batch.words]  # no words: nothing to judge
         for i, text in enumerate(batch.texts):
             if got is None or nnz[i] == 0:
                 reason = "no words to judge" if got is not None else "no toxicity model"
@@ -422,8 +435,11 @@ class Analyzer:
 
     def _emotion(self, batch: _Batch) -> list[dict[str, Any]]:
         got = self._head_probs(batch, "emotion")
+        head = self.bundle.heads.get("emotion")
+        stored = (head.meta or {}).get("min_prob") if head else None
+        floor = float(stored) if isinstance(stored, int | float) else EMOTION_MIN_PROB
         out: list[dict[str, Any]] = []
-        nnz = np.diff(batch.x.indptr)
+        nnz = [len(ws) for ws in batch.words]  # no words: nothing to judge
         for i in range(len(batch.texts)):
             if got is None or nnz[i] == 0:
                 out.append({"label": None, "prob": None, "reason": "no words to judge"})
@@ -431,13 +447,13 @@ class Analyzer:
             classes, probs = got
             k = int(probs[i].argmax())
             p = float(probs[i, k])
-            if p < EMOTION_MIN_PROB:
+            if p < floor:
                 out.append(
                     {
                         "label": None,
                         "prob": round(p, 4),
                         "best_guess": classes[k],
-                        "reason": f"not confident ({p:.2f} < {EMOTION_MIN_PROB:.2f})",
+                        "reason": f"not confident ({p:.2f} < {floor:.2f})",
                     }
                 )
             else:
@@ -449,8 +465,21 @@ def _unavailable(task: str) -> dict[str, Any]:
     return {"label": None, "prob": None, "reason": f"no {task} model installed"}
 
 
+_LEXICON_CUES: Final[dict[str, str]] = {
+    "LEX+": "positive word (lexicon)",
+    "LEX+!": "intensified positive word (lexicon)",
+    "LEX-": "negative word (lexicon)",
+    "LEX-!": "intensified negative word (lexicon)",
+}
+
+
 def _display(feature: str) -> str:
-    return feature.lstrip(NEG_MARK + CONTRAST_MARK)
+    bare = feature.lstrip(NEG_MARK + CONTRAST_MARK)
+    if bare in _LEXICON_CUES:
+        return _LEXICON_CUES[bare]
+    if bare.startswith("#"):
+        return f"text shape {bare[1:]}"
+    return bare.removeprefix(QUESTION_MARK)
 
 
 def _cue_kind(feature: str) -> str:
@@ -458,6 +487,12 @@ def _cue_kind(feature: str) -> str:
         return "negation"
     if feature.startswith(CONTRAST_MARK):
         return "contrast"
+    if feature.startswith("LEX"):
+        return "lexicon"
+    if feature.startswith("#"):
+        return "shape"
+    if feature.startswith(QUESTION_MARK) or " " + QUESTION_MARK in feature:
+        return "question"
     parts = feature.split(" ")
     if any(p in NEGATORS for p in parts[:-1]):
         return "negation"
@@ -488,10 +523,11 @@ def analyse(
     tasks: Sequence[str] = DEFAULT_TASKS,
     *,
     authors: Sequence[str | None] | None = None,
+    kinds: Sequence[str | None] | None = None,
     explain: bool = True,
 ) -> list[dict[str, Any]]:
     """:meth:`Analyzer.analyse` with the shipped models."""
     global _default
     if _default is None:
         _default = Analyzer()
-    return _default.analyse(texts, tasks, authors=authors, explain=explain)
+    return _default.analyse(texts, tasks, authors=authors, kinds=kinds, explain=explain)

@@ -93,7 +93,7 @@ def enrich(
     done = 0
     while True:
         rows = store.fetch_all(
-            "SELECT platform, source_id, title, text FROM mentions "
+            "SELECT platform, source_id, title, text, kind FROM mentions "
             "WHERE workspace = ? AND sentiment IS NULL "
             "AND (text IS NOT NULL OR title IS NOT NULL) LIMIT ?",
             [workspace, BATCH],
@@ -102,7 +102,10 @@ def enrich(
             break
         texts = [_text_of(r[2], r[3]) for r in rows]
         results = analyzer.analyse(
-            texts, ("sentiment", "aspects", "spam", "toxicity", "emotion", "lang"), explain=False
+            texts,
+            ("sentiment", "aspects", "spam", "toxicity", "emotion", "lang"),
+            kinds=[r[4] for r in rows],
+            explain=False,
         )
         table = pa.table(
             {

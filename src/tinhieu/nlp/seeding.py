@@ -374,7 +374,7 @@ def find_seeding(
     *,
     min_authors: int = 3,
     threshold: float = 0.7,
-    min_words: int = 4,
+    min_words: int = 8,
     shingle_size: int = 2,
 ) -> list[SeedingCluster]:
     """Groups of near-duplicate texts posted by at least ``min_authors`` distinct authors.

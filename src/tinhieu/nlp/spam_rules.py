@@ -44,6 +44,7 @@ hit costs one :func:`tokenize` more for its evidence span.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -517,18 +518,20 @@ def _junk(text: str, words: list[str]) -> SpamHit | None:
     return None
 
 
-def spam_rules(text: str) -> SpamHit | None:
+def spam_rules(text: str, words: Sequence[str] | None = None) -> SpamHit | None:
     """The rule-based spam kind of one comment, with its evidence, or ``None``.
 
     Kinds are tried in the order ad, junk, giveaway; see the module docstring for what
     each covers and what is deliberately left alone. Never raises on a ``str``; anything
-    else gives ``None``.
+    else gives ``None``. ``words``, when given, must be ``normalise_words(text)`` (the
+    pipeline has them already).
     """
     if not isinstance(text, str) or not text:
         return None
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
-    words = normalise_words(text)
+        words = None
+    words = list(words) if words is not None else normalise_words(text)
     if not words:
         return None
     plain = _DIACRITIC.search(text, 0, 2000) is None  # typed without diacritics

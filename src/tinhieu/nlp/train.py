@@ -168,6 +168,27 @@ def _fit_temperature(
     return best_t
 
 
+#: Tasks answered only when the model is sure enough: the dev accuracy the answers given
+#: must reach. The probability floor that reaches it is chosen on dev.
+CONFIDENT_ONLY: dict[str, float] = {"emotion": 0.7}
+
+
+def _confidence_floor(
+    head: LinearHead, x_dev: sp.csr_matrix, y_dev: Sequence[str], accuracy: float
+) -> tuple[float, float]:
+    """The lowest probability floor whose answers are ``accuracy`` right on dev, and the
+    share of dev it answers."""
+    p = head.proba(x_dev)
+    pred = p.argmax(axis=1)
+    top = p.max(axis=1)
+    right = np.array([head.classes[k] == g for k, g in zip(pred, y_dev, strict=True)])
+    for floor in np.arange(0.2, 0.96, 0.02):
+        kept = top >= floor
+        if kept.sum() >= 20 and right[kept].mean() >= accuracy:
+            return float(floor), float(kept.mean())
+    return 0.95, float((top >= 0.95).mean())
+
+
 def _limit(rows: list[Example], n: int) -> list[Example]:
     return rows[:n] if n else rows
 
@@ -284,6 +305,10 @@ def _train_task(
     head.offset = _fit_offsets(dev_scores, classes, groups)
     head.temperature = _fit_temperature(head.scores(x_dev), y_dev, classes)
     tuned = _dev_score(head.scores(x_dev), classes, groups)
+    min_prob = None
+    if task in CONFIDENT_ONLY:
+        min_prob, coverage = _confidence_floor(head, x_dev, y_dev, CONFIDENT_ONLY[task])
+        log(f"{task}: answers when p >= {min_prob:.2f} ({100 * coverage:.0f} % of dev)")
     log(f"{task}: chose C={c_best:g}; dev macro-F1 {100 * dev_f1:.2f} -> {100 * tuned:.2f}")
     report: dict[str, Any] = {
         "classes": classes,
@@ -316,4 +341,7 @@ def _train_task(
         report["test"][corpus.folder] = res
         log(f"{task}: test {corpus.folder}: {res}")
     head.meta = {"C": c_best, "seed": cfg.seed}
+    if min_prob is not None:
+        report["min_prob"] = round(min_prob, 3)
+        head.meta["min_prob"] = round(min_prob, 3)
     return head, report
