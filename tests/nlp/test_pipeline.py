@@ -117,3 +117,16 @@ def test_retrain_without_corrections_is_a_clear_error(tmp_path: Path) -> None:
     res = runner.invoke(main, ["--lang", "en", "nlp", "retrain", "--no-public", "--db", str(db)])
     assert res.exit_code == 2
     assert "no text corrections" in res.output
+
+
+def test_a_campaign_is_praise_in_a_burst() -> None:
+    from tinhieu.nlp.pipeline import is_campaign
+
+    hour = 3600.0
+    burst = [0.0, 2 * hour, 5 * hour, 30 * 24 * hour]
+    assert is_campaign(["positive"] * 4, burst)
+    # the same praise spread over a month is people repeating a phrase
+    assert not is_campaign(["positive"] * 4, [d * 24 * hour for d in (0, 7, 14, 21)])
+    # a burst of complaints is a crisis, not seeding
+    assert not is_campaign(["negative"] * 4, burst)
+    assert not is_campaign([], [])

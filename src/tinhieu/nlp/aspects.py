@@ -43,7 +43,8 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
-from itertools import pairwise
+from itertools import chain, pairwise
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Final
 
@@ -190,22 +191,20 @@ def _scan_piece(
     counts: list[int],
 ) -> None:
     """Add the clause(s) of one piece between separators (``text[pos:pos+len(piece)]``)."""
-    cache = lex.tokens
     chunks = piece.split()
-    infos: list[_Token] = []
-    words: list[str] = []
-    folded: list[str] = []
-    n_marked = 0
+    infos = list(map(lex.tokens.__getitem__, chunks))  # a miss is read by _token
+    counts[0] += len(infos)
+    counts[1] += sum(map(_get_marked, infos))
+    words: list[str]
+    folded: list[str]
+    if not any(map(_get_special, infos)):  # the common case: plain words only
+        words = list(_chain(map(_get_words, infos)))
+        folded = list(_chain(map(_get_folded, infos)))
+        _close(text, pos, pos + len(piece), words, folded, question, out)
+        return
+    words, folded = [], []
     has_break = False
-    for chunk in chunks:
-        info = cache.get(chunk)
-        if info is None:
-            info = _token(chunk, lex)
-            if len(cache) >= _CACHE_MAX:
-                cache.clear()
-            cache[chunk] = info
-        infos.append(info)
-        n_marked += info.marked
+    for info in infos:
         if info.brk:
             has_break = True
         elif info.unit and words and words[-1] == "<number>":
@@ -213,8 +212,6 @@ def _scan_piece(
         else:
             words += info.words
             folded += info.folded
-    counts[0] += len(infos)
-    counts[1] += n_marked
     if not has_break:
         _close(text, pos, pos + len(piece), words, folded, question, out)
         return
@@ -250,9 +247,15 @@ def _close(
     """Add one clause, its span trimmed to its first and last word characters."""
     if not words:
         return
-    while start < end and not (text[start].isalnum() or _is_word_char(text[start])):
+    while start < end:
+        c = text[start]
+        if c.isalnum() or "\u0300" <= c <= "\u036f":
+            break
         start += 1
-    while end > start and not (text[end - 1].isalnum() or _is_word_char(text[end - 1])):
+    while end > start:
+        c = text[end - 1]
+        if c.isalnum() or "\u0300" <= c <= "\u036f":
+            break
         end -= 1
     if end > start:
         out.append(_Clause(start, end, words, folded, question))
@@ -333,7 +336,7 @@ class _Lexicon:
         self.teencode: dict[str, tuple[str, ...]] = {
             str(k): tuple(str(v).split()) for k, v in raw.get("teencode", {}).items()
         }
-        self.tokens: dict[str, _Token] = {}
+        self.tokens: _TokenCache = _TokenCache(self)
         self.breaks: frozenset[str] = frozenset(raw.get("breaks", _DEFAULT_BREAKS))
         entries: list[_Entry] = []
         self.context: dict[str, dict[str, float]] = {}
@@ -426,6 +429,31 @@ class _Token:
     marked: bool  # written with a Vietnamese diacritic
     brk: bool  # a conjunction that opens a new clause
     unit: bool  # a money unit ("k", "đồng") that may follow a number
+    special: bool  # brk or unit: the clause needs the slow path of _scan_piece
+
+
+_get_words: Final = attrgetter("words")
+_get_folded: Final = attrgetter("folded")
+_get_marked: Final = attrgetter("marked")
+_get_special: Final = attrgetter("special")
+_chain: Final = chain.from_iterable
+
+
+class _TokenCache(dict[str, _Token]):
+    """Chunk -> :class:`_Token`, filled on a miss (bounded: emptied when full)."""
+
+    __slots__ = ("lex",)
+
+    def __init__(self, lex: _Lexicon) -> None:
+        super().__init__()
+        self.lex = lex
+
+    def __missing__(self, chunk: str) -> _Token:
+        info = _token(chunk, self.lex)
+        if len(self) >= _CACHE_MAX:
+            self.clear()
+        self[chunk] = info
+        return info
 
 
 def _token(chunk: str, lex: _Lexicon) -> _Token:
@@ -458,7 +486,7 @@ def _token(chunk: str, lex: _Lexicon) -> _Token:
     folded = tuple(w if w.isascii() else fold(w) for w in words)
     brk = len(words) == 1 and words[0] in lex.breaks
     unit = len(words) == 1 and words[0] in _MONEY_UNITS
-    return _Token(tuple(words), folded, marked, brk, unit)
+    return _Token(tuple(words), folded, marked, brk, unit, brk or unit)
 
 
 def _words(text: str, lex: _Lexicon) -> list[str]:
@@ -542,39 +570,25 @@ def _match(words: list[str], folded: list[str], accented: bool, lex: _Lexicon) -
     is more often another word: "chi" is "chi", not "chỉ"); unaccented text is matched
     on folded words only.
     """
-    n = len(words)
+    seq = words if accented else folded
+    index = lex.accented if accented else lex.folded
+    n = len(seq)
     items: list[_Item] = []
-    i = 0
-    acc_get = lex.accented.get
-    fold_get = lex.folded.get
-    while i < n:
-        hit: _Entry | None = None
-        k = 1
-        if accented:
-            bucket = acc_get(words[i])
-            if bucket is not None:
-                hit = bucket[0]
-                for kk, table in bucket[1]:
-                    if i + kk <= n:
-                        e = table.get(tuple(words[i : i + kk]))
-                        if e is not None:
-                            hit, k = e, kk
-                            break
-        if hit is None and not accented:
-            bucket = fold_get(folded[i])
-            if bucket is not None:
-                hit = bucket[0]
-                for kk, table in bucket[1]:
-                    if i + kk <= n:
-                        e = table.get(tuple(folded[i : i + kk]))
-                        if e is not None:
-                            hit, k = e, kk
-                            break
-        if hit is None:
-            i += 1
+    nxt = 0  # the first word not taken by an earlier match
+    for i in [i for i, w in enumerate(seq) if w in index]:
+        if i < nxt:
             continue
-        items.append(_Item(hit, i, i + k))
-        i += k
+        hit, multi = index[seq[i]]
+        k = 1
+        for kk, table in multi:
+            if i + kk <= n:
+                e = table.get(tuple(seq[i : i + kk]))
+                if e is not None:
+                    hit, k = e, kk
+                    break
+        if hit is not None:
+            items.append(_Item(hit, i, i + k))
+            nxt = i + k
     return items
 
 

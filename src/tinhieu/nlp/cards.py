@@ -22,7 +22,9 @@ _PURPOSE: Final[dict[str, str]] = {
 _WEAKNESSES: Final[dict[str, str]] = {
     "sentiment": "Trained on student feedback (UIT-VSFC) and e-commerce reviews (AIVIVN); "
     "social chatter about F&B or banking brands is out of domain. The neutral class is "
-    "rare in training (about 4 %), so neutral recall is low. Sarcasm is read literally.",
+    "rare in training (about 4 %), so neutral recall is low. Sarcasm is read literally. "
+    "On the demo's synthetic milk-tea comments (never trained on) it reaches about 55 "
+    "macro-F1: news, questions and announcements are often read as positive.",
     "toxicity": "12 % of the ViHSD test texts also occur in its train split, which flatters "
     "the test figure. Slurs written with new spellings are missed until retrained.",
     "emotion": "Small training set (5,548 comments); Fear/Surprise/Anger are confused.",
@@ -42,7 +44,8 @@ def render_model_card(manifest: dict[str, Any]) -> str:
         "# tinhieu language models",
         "",
         "Linear models over one shared feature space (word 1–3-grams of the normalised "
-        "text with negation and contrast marks, character 1–5-grams inside words), trained "
+        "text with negation, contrast and question marks, polarity-lexicon matches and the "
+        "text's shape; character 1–5-grams inside words), trained "
         "on each text and its unaccented copy. Produced by `tinhieu nlp train` "
         f"(seed {manifest.get('seed')}); every figure below is on a held-out **test** split "
         "that no choice was made on. Settings (C, class offsets, temperature) were chosen "
@@ -61,7 +64,9 @@ def render_model_card(manifest: dict[str, Any]) -> str:
         if corpora:
             lines += ["", "Training data and terms:"]
             lines += [f"- `{c['folder']}` — {c['terms']}" for c in corpora]
-        if head.get("train_rows"):
+        if name == "aspects":
+            lines += _aspect_lines(head)
+        elif head.get("train_rows"):
             lines.append(
                 f"\nTrained on {head['train_rows']:,} rows (+ unaccented copies); "
                 f"C = {head.get('C')}, temperature {head.get('temperature')}, "
@@ -69,7 +74,7 @@ def render_model_card(manifest: dict[str, Any]) -> str:
                 f"dev macro-F1 {_fmt(head.get('dev', {}).get('macro_f1'))}."
             )
         tests = head.get("test") or {}
-        if tests:
+        if tests and name != "aspects":
             lines += [
                 "",
                 "| test set | n | macro-F1 | accuracy | macro-F1 unaccented "
@@ -83,12 +88,51 @@ def render_model_card(manifest: dict[str, Any]) -> str:
                     f"{_fmt(acc.get('accuracy'))} | {_fmt(un.get('macro_f1'))} | "
                     f"{_fmt(un.get('accuracy'))} |"
                 )
+        if head.get("min_prob") is not None:
+            lines.append(
+                f"\nAnswers only when its probability is at least {head['min_prob']} (the "
+                "lowest floor at which 70 % of dev answers are right)."
+            )
         extra = head.get("card")
         if isinstance(extra, str) and extra:
             lines += ["", extra]
         if name in _WEAKNESSES:
             lines += ["", f"Known weaknesses: {_WEAKNESSES[name]}"]
     return "\n".join(lines) + "\n"
+
+
+def _aspect_lines(head: dict[str, Any]) -> list[str]:
+    """The aspect model's test figures: detection and aspect+polarity F1, evidence spans."""
+    test = head.get("test") or {}
+    lines = [
+        "",
+        f"One 4-class head per UIT-ViSFD aspect (none/positive/negative/neutral), trained on "
+        f"{head.get('train_rows', 0):,} rows (+ unaccented copies); settings chosen on dev.",
+        "",
+        "| UIT-ViSFD test | aspect micro-F1 | aspect macro-F1 | aspect+polarity micro-F1 "
+        "| aspect+polarity macro-F1 (10 aspects) |",
+        "|---|---|---|---|---|",
+    ]
+    for variant in ("accented", "unaccented"):
+        r = test.get(variant) or {}
+        if r:
+            lines.append(
+                f"| {variant} (n = {r.get('n')}) | {_fmt(r.get('aspect_micro_f1'))} | "
+                f"{_fmt(r.get('aspect_macro_f1'))} | {_fmt(r.get('pair_micro_f1'))} | "
+                f"{_fmt(r.get('pair_macro_f1'))} |"
+            )
+    for key, label in (
+        ("spans_oracle_aspects", "gold aspects given"),
+        ("spans_end_to_end", "end to end, texts unseen in training"),
+    ):
+        r = test.get(key) or {}
+        if r:
+            lines.append(
+                f"\nEvidence spans on UIT-ViSD4SA test ({label}, n = {r.get('n')}): "
+                f"character F1 {_fmt(r.get('char_f1'))}, overlap with the gold span "
+                f"{_fmt(r.get('hit'))} %."
+            )
+    return lines
 
 
 def write_model_card(out_dir: Path, manifest: dict[str, Any]) -> Path:
