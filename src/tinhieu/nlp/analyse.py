@@ -250,8 +250,9 @@ class Analyzer:
         nnz = [len(ws) for ws in batch.words]  # no words: nothing to judge
         head = self.bundle.heads["sentiment"]
         results: list[dict[str, Any]] = []
+        top2 = np.argsort(-batch.scores["sentiment"], axis=1)[:, :2].tolist()
+        rounded = np.round(probs.astype(np.float64), 4).tolist()
         for i in range(n):
-            p = probs[i]
             if nnz[i] == 0:
                 results.append(
                     {
@@ -263,15 +264,14 @@ class Analyzer:
                     }
                 )
                 continue
-            k = int(p.argmax())
+            k, runner = top2[i]
+            p = rounded[i]
             res: dict[str, Any] = {
                 "label": classes[k],
-                "prob": round(float(p[k]), 4),
-                "probs": {c: round(float(v), 4) for c, v in zip(classes, p, strict=True)},
+                "prob": p[k],
+                "probs": dict(zip(classes, p, strict=True)),
             }
             if explain:
-                order = np.argsort(-batch.scores["sentiment"][i])
-                runner = int(order[1]) if order[0] == k else int(order[0])
                 cues = self._cues(batch, i, head.weights, k, runner)
                 res["cues"] = cues
                 res["reason"] = _sentiment_reason(classes[k], cues, batch.words[i])
@@ -299,17 +299,19 @@ class Analyzer:
         if not cut:
             return []
         push = batch.x.data[lo : lo + cut] * (dense[idx, k] - dense[idx, runner])
-        order = np.argsort(-push)[:top]
+        order = np.argsort(-push)[:top].tolist()
         names = self._feature_names()
-        return [
-            {
-                "cue": _display(names[idx[j]]),
-                "weight": round(float(push[j]), 4),
-                "kind": _cue_kind(names[idx[j]]),
-            }
-            for j in order
-            if push[j] > 0
-        ]
+        ids = idx.tolist()
+        pushes = push.tolist()
+        cues = []
+        for j in order:
+            if pushes[j] <= 0:
+                break
+            name = names[ids[j]]
+            cues.append(
+                {"cue": _display(name), "weight": round(pushes[j], 4), "kind": _cue_kind(name)}
+            )
+        return cues
 
     def _aspect_hits(self, batch: _Batch) -> list[list[dict[str, Any]]]:
         from tinhieu.nlp.aspects import commerce_aspects
