@@ -23,8 +23,10 @@ _WEAKNESSES: Final[dict[str, str]] = {
     "sentiment": "Trained on student feedback (UIT-VSFC) and e-commerce reviews (AIVIVN); "
     "social chatter about F&B or banking brands is out of domain. The neutral class is "
     "rare in training (about 4 %), so neutral recall is low. Sarcasm is read literally. "
-    "On the demo's synthetic milk-tea comments (never trained on) it reaches about 55 "
-    "macro-F1: news, questions and announcements are often read as positive.",
+    "On the demo's synthetic milk-tea comments (never trained on) it reaches about 57 "
+    "macro-F1: news, questions and announcements are often read as polar. Trained in "
+    "two stages (polar or not, learnt where neutral is labelled; then which way) folded "
+    "into one linear head.",
     "toxicity": "12 % of the ViHSD test texts also occur in its train split, which flatters "
     "the test figure. Slurs written with new spellings are missed until retrained.",
     "emotion": "Small training set (5,548 comments); Fear/Surprise/Anger are confused.",

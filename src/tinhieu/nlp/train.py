@@ -60,6 +60,8 @@ class TrainConfig:
     extra_weight: int = 3
     #: Corpora whose train texts join the vocabulary only (trained elsewhere: aspects).
     vocab_folders: tuple[str, ...] = ()
+    #: Tasks trained in two stages (see :func:`_fit_two_stage`).
+    two_stage: tuple[str, ...] = ("sentiment",)
     extra_train: dict[str, list[Example]] = field(default_factory=dict)
 
 
@@ -130,6 +132,62 @@ def _dev_score(
         pred = restricted_argmax(scores[g.rows], classes, g.allowed)
         total += macro_f1(g.gold, pred, g.allowed)
     return total / len(groups)
+
+
+#: Share of a polar-only corpus's rows the subjectivity model learns from.
+POLAR_ONLY_SHARE = 0.25
+
+
+def _fit_two_stage(
+    task: str, x: sp.csr_matrix, rows: Sequence[Example], c: float, seed: int, n_features: int
+) -> LinearHead | None:
+    """Sentiment as *is it polar?* then *which way?*, folded into one linear head.
+
+    A corpus labelled only positive/negative (AIVIVN) says nothing about neutrality: in
+    a plain three-class fit every review-like text learns to be polar, and neutral
+    social posts (news, questions, menus) come out negative. Here the subjectivity
+    model (u > 0: polar) learns from the corpora that have a neutral class plus a
+    quarter of the polar-only ones, and the polarity model (d > 0: positive) from every
+    polar row. The head's scores are
+    ``negative = (u − d)/2``, ``neutral = −u/2``, ``positive = (u + d)/2``: positive
+    against negative is decided by d alone, neutral wins when u + |d| < 0 (before the
+    per-class offsets chosen on dev). ``None`` when the rows cannot teach both stages.
+    """
+    labels = [e.label for e in rows] * 2
+    with_neutral = {e.source for e in rows if e.label == "neutral"}
+    if not with_neutral or len(set(labels) - {"neutral"}) < 2:
+        return None  # nothing to learn neutrality from (e.g. polar corrections only)
+    # Polar-only corpora still teach what polar text looks like ("không ngon như quảng
+    # cáo"), but only a quarter of them (by text hash), so they cannot outvote the
+    # neutral examples of the others.
+    subj = np.array(
+        [e.source in with_neutral or in_dev_share(e.text, POLAR_ONLY_SHARE) for e in rows] * 2
+    )
+    polar = np.array([y != "neutral" for y in labels])
+    u_model = _fit_svm(
+        x[np.flatnonzero(subj)],
+        ["polar" if y != "neutral" else "neutral" for y, m in zip(labels, subj, strict=True) if m],
+        c,
+        seed,
+    )
+    d_model = _fit_svm(x[np.flatnonzero(polar)], [y for y in labels if y != "neutral"], c, seed)
+
+    def signed(model: Any, positive: str) -> tuple[npt.NDArray[np.float32], float]:
+        w = np.asarray(model.coef_[0], dtype=np.float32)
+        b = float(model.intercept_[0])
+        return (w, b) if str(model.classes_[1]) == positive else (-w, -b)
+
+    wu, bu = signed(u_model, "polar")
+    wd, bd = signed(d_model, "positive")
+    w = np.stack([(wu - wd) / 2, -wu / 2, (wu + wd) / 2], axis=1)
+    w[np.abs(w) < 1e-4] = 0.0
+    return LinearHead(
+        name=task,
+        classes=("negative", "neutral", "positive"),
+        weights=sp.csr_matrix(w),
+        bias=np.array([(bu - bd) / 2, -bu / 2, (bu + bd) / 2], dtype=np.float32),
+        offset=np.zeros(3, dtype=np.float32),
+    )
 
 
 def _fit_offsets(
@@ -293,8 +351,16 @@ def _train_task(
     ]
     best: tuple[float, float, LinearHead] | None = None
     for c in cfg.c_grid:
-        model = _fit_svm(x_train, y_train, c, cfg.seed)
-        head = _head_from_svm(task, model, classes, fs.size)
+        two = (
+            _fit_two_stage(task, x_train, train_rows, c, cfg.seed, fs.size)
+            if task in cfg.two_stage
+            else None
+        )
+        if two is not None:
+            head = two
+        else:
+            model = _fit_svm(x_train, y_train, c, cfg.seed)
+            head = _head_from_svm(task, model, classes, fs.size)
         dev_f1 = _dev_score(head.scores(x_dev), classes, groups)
         log(f"{task}: C={c:g} dev macro-F1 {100 * dev_f1:.2f}")
         if best is None or dev_f1 > best[0] + 1e-9:
