@@ -56,6 +56,7 @@ from tinhieu.nlp.features import FeatureSpace, softmax
 from tinhieu.nlp.labels import COMMERCE_ASPECTS
 from tinhieu.nlp.linear import LinearHead
 from tinhieu.nlp.normalise import fold_words, normalise_words, squeeze_repeats
+from tinhieu.nlp.train import fit_svm, with_folded
 from tinhieu.text.normalise import fold, nfc_fast
 
 __all__ = [
@@ -1189,14 +1190,6 @@ def _pairs(labels: Sequence[int]) -> Pairs:
     return {(PHONE_ASPECTS[a], _HEAD_CLASSES[k]) for a, k in enumerate(labels) if k}
 
 
-def _fit_svm(
-    x: sp.csr_matrix, y: Sequence[int] | npt.NDArray[np.int64], c: float, seed: int
-) -> Any:
-    from sklearn.svm import LinearSVC
-
-    return LinearSVC(C=c, random_state=seed, max_iter=5000, dual=True).fit(x, y)
-
-
 def _svm_columns(model: Any, n_classes: int) -> tuple[FloatArray, FloatArray]:
     """(features x n_classes weights, bias) of a fitted LinearSVC; absent classes get -1e3."""
     coef = np.asarray(model.coef_, dtype=np.float32)
@@ -1230,10 +1223,6 @@ def _fit_temperature(scores: FloatArray, gold: npt.NDArray[np.int64]) -> float:
     return best_t
 
 
-def _with_folded(texts: Sequence[str]) -> list[str]:
-    return list(texts) + [fold(t) for t in texts]
-
-
 def _train_heads(
     train: list[_Row],
     dev: list[_Row],
@@ -1243,9 +1232,9 @@ def _train_heads(
     log: Log,
 ) -> tuple[LinearHead, dict[str, Any]]:
     n_cls = len(_HEAD_CLASSES)
-    x_tr = fs.transform(_with_folded([r.text for r in train]))
+    x_tr = fs.transform(with_folded([r.text for r in train]))
     y_tr = np.array([r.labels for r in train] * 2, dtype=np.int64)
-    x_dv = fs.transform(_with_folded([r.text for r in dev]))
+    x_dv = fs.transform(with_folded([r.text for r in dev]))
     y_dv = np.array([r.labels for r in dev] * 2, dtype=np.int64)
     offsets_grid = np.round(np.arange(-1.5, 1.01, 0.1), 2)
     w_all = np.zeros((fs.size, len(VISFD_ASPECTS) * n_cls), dtype=np.float32)
@@ -1258,7 +1247,7 @@ def _train_heads(
         for c in c_grid:
             if len(set(y_tr[:, a].tolist())) < 2:
                 break
-            model = _fit_svm(x_tr, y_tr[:, a], c, seed)
+            model = fit_svm(x_tr, y_tr[:, a], c, seed)
             w, b = _svm_columns(model, n_cls)
             s_dv = np.asarray(x_dv @ w, dtype=np.float32) + b
             for off in offsets_grid:
@@ -1372,7 +1361,7 @@ def _train_evidence(
     for a in range(len(PHONE_ASPECTS)):
         y = np.array([a in lab for lab in ys], dtype=np.int64)
         if 0 < y.sum() < len(y):
-            model = _fit_svm(x, y, 0.1, seed)
+            model = fit_svm(x, y, 0.1, seed)
             weights[:, a] = np.asarray(model.coef_[0], dtype=np.float32)
             bias[a] = float(model.intercept_[0])
         else:

@@ -65,7 +65,8 @@ class TrainConfig:
     extra_train: dict[str, list[Example]] = field(default_factory=dict)
 
 
-def _with_folded(texts: Sequence[str]) -> list[str]:
+def with_folded(texts: Sequence[str]) -> list[str]:
+    """Each text, then each text without diacritics (how every model is trained)."""
     return list(texts) + [fold(t) for t in texts]
 
 
@@ -80,7 +81,8 @@ def restricted_argmax(
     return [classes[i] for i in masked.argmax(axis=1)]
 
 
-def _fit_svm(x: sp.csr_matrix, y: Sequence[str], c: float, seed: int) -> Any:
+def fit_svm(x: sp.csr_matrix, y: Sequence[Any] | npt.NDArray[Any], c: float, seed: int) -> Any:
+    """A deterministic linear SVM (the learner behind every head)."""
     from sklearn.svm import LinearSVC
 
     return LinearSVC(C=c, random_state=seed, max_iter=5000, dual=True).fit(x, y)
@@ -164,13 +166,13 @@ def _fit_two_stage(
         [e.source in with_neutral or in_dev_share(e.text, POLAR_ONLY_SHARE) for e in rows] * 2
     )
     polar = np.array([y != "neutral" for y in labels])
-    u_model = _fit_svm(
+    u_model = fit_svm(
         x[np.flatnonzero(subj)],
         ["polar" if y != "neutral" else "neutral" for y, m in zip(labels, subj, strict=True) if m],
         c,
         seed,
     )
-    d_model = _fit_svm(x[np.flatnonzero(polar)], [y for y in labels if y != "neutral"], c, seed)
+    d_model = fit_svm(x[np.flatnonzero(polar)], [y for y in labels if y != "neutral"], c, seed)
 
     def signed(model: Any, positive: str) -> tuple[npt.NDArray[np.float32], float]:
         w = np.asarray(model.coef_[0], dtype=np.float32)
@@ -292,7 +294,7 @@ def train(
             }
         )
         log(f"features: fitting on {len(vocab_texts):,} training texts (+ folded copies)")
-        fs = FeatureSpace.fit(_with_folded(vocab_texts), min_df=cfg.min_df)
+        fs = FeatureSpace.fit(with_folded(vocab_texts), min_df=cfg.min_df)
     else:
         fs = features
     log(f"features: {len(fs.words):,} word n-grams, {len(fs.chars):,} char n-grams")
@@ -339,9 +341,9 @@ def _train_task(
     dev_rows += extra_dev
     if len({e.label for e in train_rows}) < 2:
         raise DataError(f"{task}: need examples of at least two classes to train")
-    x_train = fs.transform(_with_folded([e.text for e in train_rows]))
+    x_train = fs.transform(with_folded([e.text for e in train_rows]))
     y_train = [e.label for e in train_rows] * 2
-    x_dev = fs.transform(_with_folded([e.text for e in dev_rows]))
+    x_dev = fs.transform(with_folded([e.text for e in dev_rows]))
     y_dev = [e.label for e in dev_rows] * 2
     # Dev is judged per corpus (each with its own label set), then averaged: a corpus
     # without a neutral class must not drown the neutral class of another.
@@ -359,7 +361,7 @@ def _train_task(
         if two is not None:
             head = two
         else:
-            model = _fit_svm(x_train, y_train, c, cfg.seed)
+            model = fit_svm(x_train, y_train, c, cfg.seed)
             head = _head_from_svm(task, model, classes, fs.size)
         dev_f1 = _dev_score(head.scores(x_dev), classes, groups)
         log(f"{task}: C={c:g} dev macro-F1 {100 * dev_f1:.2f}")
