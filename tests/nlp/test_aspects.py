@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.nlp.shared_data import DATA
 from tinhieu.nlp.aspects import (
     COMMERCE_ASPECTS,
     PHONE_ASPECTS,
@@ -22,7 +23,6 @@ from tinhieu.nlp.aspects import (
     train_aspects,
 )
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 HAND_SET = Path(__file__).resolve().parent / "data" / "commerce_aspects.jsonl"
 
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.nlp.shared_data import DATA
 from tinhieu.cli import main
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 def _invoke(args: list[str], stdin: bytes | str | None = None):  # type: ignore[no-untyped-def]

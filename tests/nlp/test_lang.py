@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.nlp.shared_data import DATA
 from tinhieu.nlp.lang import (
     LABELS,
     LangResult,
@@ -19,7 +20,6 @@ from tinhieu.nlp.lang import (
 )
 from tinhieu.text.normalise import fold
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "data"
 VI_SETS = ["uit_vsfc", "uit_vihsd", "uit_vsmec", "vispamreviews", "uit_visfd"]
 VI_MARKS = frozenset(

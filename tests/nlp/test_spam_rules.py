@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.nlp.shared_data import DATA
 from tinhieu.nlp.spam_rules import SPAM_KINDS, SpamHit, spam_rules
 
 HERE = Path(__file__).resolve().parent
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED = DATA
 KINDS = ("ad", "giveaway", "junk")
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.nlp.shared_data import DATA
 from tinhieu.nlp.toxic_spans import ToxicMatcher, toxic_spans
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED = DATA
 
 
 @pytest.mark.parametrize(
