@@ -88,6 +88,61 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             )""",
         ),
     ),
+    (
+        3,
+        "signals, alert rules, the alert outbox and its delivery log",
+        (
+            """CREATE TABLE signals (
+                id VARCHAR PRIMARY KEY,
+                workspace VARCHAR NOT NULL,
+                topic VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                signal_key VARCHAR NOT NULL,
+                grain VARCHAR NOT NULL,
+                bucket_start TIMESTAMPTZ NOT NULL,
+                severity INTEGER NOT NULL,
+                stage VARCHAR,
+                payload VARCHAR NOT NULL,
+                detected_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )""",
+            """CREATE TABLE alert_rules (
+                workspace VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                topic VARCHAR,
+                kinds VARCHAR NOT NULL,
+                min_severity INTEGER NOT NULL,
+                channel VARCHAR NOT NULL,
+                target VARCHAR NOT NULL,
+                quiet_hours VARCHAR,
+                cooldown_minutes INTEGER NOT NULL,
+                enabled BOOLEAN NOT NULL DEFAULT TRUE,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (workspace, name)
+            )""",
+            """CREATE TABLE alert_deliveries (
+                id BIGINT PRIMARY KEY,
+                workspace VARCHAR NOT NULL,
+                rule VARCHAR NOT NULL,
+                channel VARCHAR NOT NULL,
+                signal_id VARCHAR NOT NULL,
+                signal_key VARCHAR NOT NULL,
+                payload VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TIMESTAMPTZ,
+                last_error VARCHAR,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                sent_at TIMESTAMPTZ
+            )""",
+            """CREATE TABLE alert_attempts (
+                delivery_id BIGINT NOT NULL,
+                attempt INTEGER NOT NULL,
+                attempted_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                ok BOOLEAN NOT NULL,
+                detail VARCHAR
+            )""",
+        ),
+    ),
 )
 
 LATEST: Final[int] = MIGRATIONS[-1][0]
