@@ -98,7 +98,13 @@ class Signal:
         """What the cooldown and de-duplication compare: the same topic, kind and
         dimension is the same ongoing story."""
         return "|".join(
-            (self.workspace, self.topic, self.kind, self.dimension or "", self.dimension_value or "")
+            (
+                self.workspace,
+                self.topic,
+                self.kind,
+                self.dimension or "",
+                self.dimension_value or "",
+            )
         )
 
     @property
