@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from tinhieu import __version__
+from tinhieu.cli_alerts import alert
 from tinhieu.cli_common import UserError, _echo_json, _lang, _open, store_options, user_errors
 from tinhieu.cli_nlp import nlp
 from tinhieu.cli_signals import signals
@@ -435,4 +436,5 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 main.add_command(nlp)
+main.add_command(alert)
 main.add_command(signals)

@@ -1,0 +1,86 @@
+"""Alerts that reach people: rules, the outbox, channels and the messages they carry.
+
+See ``docs/alerts.md``. ``dispatch`` turns signals into deliveries, ``deliver_due``
+sends them (with retries), ``tinhieu alert`` drives both from the command line.
+"""
+
+from tinhieu.signals.alerts.channels import (
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    Channel,
+    DeliveryError,
+    EmailChannel,
+    SlackChannel,
+    TelegramChannel,
+    WebhookChannel,
+    default_channels,
+    sign,
+    verify_signature,
+)
+from tinhieu.signals.alerts.outbox import (
+    DEFAULT_POLICY,
+    STATUSES,
+    DeliverResult,
+    DispatchResult,
+    RetryPolicy,
+    deliver_due,
+    delivery_log,
+    dispatch,
+    retry,
+    sample_signal,
+    send_test,
+)
+from tinhieu.signals.alerts.render import Message, render
+from tinhieu.signals.alerts.rules import (
+    BREAKTHROUGH_SEVERITY,
+    CHANNELS,
+    AlertError,
+    AlertRule,
+    QuietHours,
+    RuleError,
+    get_rule,
+    list_rules,
+    make_rule,
+    remove_rule,
+    save_rule,
+)
+
+__all__ = [
+    "BREAKTHROUGH_SEVERITY",
+    "CHANNELS",
+    "DEFAULT_POLICY",
+    "DELIVERY_HEADER",
+    "SIGNATURE_HEADER",
+    "STATUSES",
+    "TIMESTAMP_HEADER",
+    "AlertError",
+    "AlertRule",
+    "Channel",
+    "DeliverResult",
+    "DeliveryError",
+    "DispatchResult",
+    "EmailChannel",
+    "Message",
+    "QuietHours",
+    "RetryPolicy",
+    "RuleError",
+    "SlackChannel",
+    "TelegramChannel",
+    "WebhookChannel",
+    "default_channels",
+    "deliver_due",
+    "delivery_log",
+    "dispatch",
+    "get_rule",
+    "list_rules",
+    "make_rule",
+    "remove_rule",
+    "render",
+    "retry",
+    "sample_signal",
+    "save_rule",
+    "send_test",
+    "sign",
+    "verify_signature",
+]
