@@ -79,11 +79,12 @@ class Signal:
     grain: Grain
     bucket_start: datetime  # aware, UTC: the bucket that triggered (local hour or day)
     bucket_end: datetime  # exclusive
-    observed: float
-    baseline: float  # what was expected for this bucket
+    observed: float  # over the ``window`` buckets ending with this one (a share: the share)
+    baseline: float  # what was expected for the same buckets
     deviation: float  # robust z-score of observed against the baseline
     severity: int  # 1..10
     persistence: int = 1  # consecutive buckets the deviation has lasted
+    window: int = 1  # buckets (ending with this one) that observed and baseline cover
     dimension: str | None = None  # aspect, platform or term, when the series is narrowed
     dimension_value: str | None = None
     evidence: Evidence = field(default_factory=Evidence)
