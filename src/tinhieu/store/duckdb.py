@@ -72,6 +72,12 @@ _UPDATE_SET = ", ".join(
 )
 
 
+def _first(rows: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
+    """The first row, fetched with ``fetchall`` (DuckDB ≥ 2 refuses further work on a
+    connection whose last result was not read to the end)."""
+    return rows[0] if rows else None
+
+
 class DuckDBStore:
     """A DuckDB file (or ``:memory:``) holding one or more workspaces."""
 
@@ -116,12 +122,14 @@ class DuckDBStore:
         self.close()
 
     def schema_version(self) -> int:
-        exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()
+        exists = _first(
+            self.con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+            ).fetchall()
+        )
         if not exists or not exists[0]:
             return 0
-        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+        row = _first(self.con.execute("SELECT max(version) FROM schema_version").fetchall())
         return int(row[0]) if row and row[0] is not None else 0
 
     def migrate(self) -> int:
@@ -185,9 +193,11 @@ class DuckDBStore:
     # --- workspaces ------------------------------------------------------------------
     def ensure_workspace(self, name: str, timezone: str | None = None) -> str:
         with self._lock:
-            row = self.con.execute(
-                "SELECT timezone FROM workspaces WHERE name = ?", [name]
-            ).fetchone()
+            row = _first(
+                self.con.execute(
+                    "SELECT timezone FROM workspaces WHERE name = ?", [name]
+                ).fetchall()
+            )
             if row:
                 if timezone and timezone != row[0]:
                     self.con.execute(
@@ -252,7 +262,7 @@ class DuckDBStore:
                 + f", coalesce({_TEXT_CHANGED}, FALSE) AS text_changed "
                 f"FROM _old s JOIN mentions m ON {_KEY_ON} WHERE coalesce({_CHANGED}, FALSE)"
             )
-            row = con.execute("SELECT count(*) FROM _cls").fetchone()
+            row = _first(con.execute("SELECT count(*) FROM _cls").fetchall())
             updated = int(row[0]) if row else 0
             if updated:
                 cls_on = " AND ".join(f"c.{k} = s.{k}" for k in KEY)
@@ -315,10 +325,13 @@ class DuckDBStore:
                 "AND NOT coalesce(list_contains(topics, ?), FALSE)",
                 [topic, workspace, *params, topic],
             )
-            row = self.con.execute(
-                "SELECT count(*) FROM mentions WHERE workspace = ? AND list_contains(topics, ?)",
-                [workspace, topic],
-            ).fetchone()
+            row = _first(
+                self.con.execute(
+                    "SELECT count(*) FROM mentions "
+                    "WHERE workspace = ? AND list_contains(topics, ?)",
+                    [workspace, topic],
+                ).fetchall()
+            )
         return int(row[0]) if row else 0
 
     # --- enrichment --------------------------------------------------------------------
@@ -409,7 +422,9 @@ class DuckDBStore:
 
     def start_job(self, workspace: str, path: str, sha256: str, options: str) -> ImportJob:
         with self._lock, self.transaction():
-            row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()
+            row = _first(
+                self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchall()
+            )
             assert row is not None
             job = ImportJob(int(row[0]), workspace, path, sha256, options, "running")
             self.con.execute(
