@@ -13,7 +13,7 @@ from tinhieu import __version__
 from tinhieu.cli_alerts import alert
 from tinhieu.cli_common import UserError, _echo_json, _lang, _open, store_options, user_errors
 from tinhieu.cli_nlp import nlp
-from tinhieu.cli_signals import signals
+from tinhieu.cli_signals import signals, watch
 from tinhieu.i18n import number, t
 from tinhieu.store import DEFAULT_WORKSPACE, open_store
 
@@ -438,3 +438,4 @@ if __name__ == "__main__":  # pragma: no cover
 main.add_command(nlp)
 main.add_command(alert)
 main.add_command(signals)
+main.add_command(watch)

@@ -13,6 +13,28 @@ LANGS: Final[tuple[str, ...]] = ("vi", "en")
 
 _MESSAGES: Final[dict[str, tuple[str, str]]] = {
     # --- signals (early warning) ---
+    "watch.started": (
+        "Đang theo dõi: {topics} (mỗi {interval} giây). Ctrl-C để dừng.",
+        "Watching: {topics} (every {interval} s). Ctrl-C to stop.",
+    ),
+    "watch.alerts": (
+        "Cảnh báo: xếp {queued}, đã gửi {sent}.",
+        "Alerts: queued {queued}, sent {sent}.",
+    ),
+    "watch.stopped": ("Đã dừng theo dõi.", "Stopped watching."),
+    "signals.stage": (
+        "{topic}: giai đoạn {stage} (điều kiện: {why})",
+        "{topic}: stage {stage} (conditions: {why})",
+    ),
+    "signals.none": ("Không có tín hiệu nào trong khoảng này.", "No signals in this period."),
+    "signals.line": (
+        "[{severity:>2}] {time}  {topic}: {what} — {observed} so với mức thường {baseline} "
+        "trong {hours} giờ (lệch {deviation})",
+        "[{severity:>2}] {time}  {topic}: {what} — {observed} vs usual {baseline} "
+        "over {hours} h (deviation {deviation})",
+    ),
+    "signals.terms": ("từ khoá: {terms}", "terms: {terms}"),
+    "signals.queued": ("Đã xếp {queued} cảnh báo để gửi.", "Queued {queued} alerts."),
     "nab.title": (
         "Điểm NAB trên {subset} (tất cả tính bằng bộ chấm của tinhieu, cùng một lần chạy)",
         "NAB scores on {subset} (all computed by tinhieu's scorer, in the same run)",

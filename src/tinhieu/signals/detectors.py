@@ -114,6 +114,7 @@ class SpikeDetector:
         clip: float = 4.0,
         min_deviation: float = 4.0,
         min_expected: float = 0.05,
+        phase: int = 0,
     ) -> None:
         if period < 1 or not scales or min(scales) < 1:
             raise ValueError("period and scales must be positive")
@@ -127,6 +128,7 @@ class SpikeDetector:
         self.clip = clip
         self.min_deviation = min_deviation
         self.min_expected = min_expected
+        self.phase = phase  # the phase of the first bucket (a detector started mid-stream)
         self.level: float | None = None
         self.season = np.ones(period)
         self.t = 0  # buckets learnt
@@ -142,10 +144,13 @@ class SpikeDetector:
         """The baseline count of the next bucket."""
         if self.level is None:
             return 0.0
-        return max(self.level * float(self.season[self.t % self.period]), self.min_expected)
+        ph = (self.t + self.phase) % self.period
+        return max(self.level * float(self.season[ph]), self.min_expected)
 
-    def _residuals(self, x: float) -> tuple[list[float], float, list[tuple[float, float]]]:
-        e = self.expected()
+    def _residuals(
+        self, x: float, fraction: float = 1.0
+    ) -> tuple[list[float], float, list[tuple[float, float]]]:
+        e = self.expected() * fraction
         obs = list(self._obs)
         exp = list(self._exp)
         out = []
@@ -162,11 +167,15 @@ class SpikeDetector:
         return out, e, sums
 
     # -- the streaming interface --------------------------------------------------------
-    def score_one(self, x: float) -> Score:
-        """Rate the next bucket's count against the state; does not learn it."""
+    def score_one(self, x: float, fraction: float = 1.0) -> Score:
+        """Rate the next bucket's count against the state; does not learn it.
+
+        ``fraction`` < 1 rates a bucket still in progress (the current hour, a fraction
+        of the way through) against that fraction of its baseline, so a half-hour's
+        mentions are neither a dip nor judged as a whole hour."""
         if self.level is None:
             return Score(0.0, 0.0, self.scales[0], False, False)
-        res, e, sums = self._residuals(x)
+        res, e, sums = self._residuals(x, min(max(fraction, 1e-3), 1.0))
         best = int(np.argmax(res))
         records = [r > self._records[w].max() for r, w in zip(res, self.scales, strict=True)]
         record = any(rec and r >= self.min_deviation for rec, r in zip(records, res, strict=True))
@@ -194,7 +203,7 @@ class SpikeDetector:
         # (the rates start as running means and settle at their floors, so a new series
         # learns its rhythm in days rather than weeks)
         ratio = min(x / e, 1.0 + self.clip / math.sqrt(e))
-        ph = self.t % self.period
+        ph = (self.t + self.phase) % self.period
         visits = self.t // self.period
         level_rate = max(self.level_rate, 1.0 / (self.t + 2))
         season_rate = max(self.season_rate, 1.0 / (visits + 2))

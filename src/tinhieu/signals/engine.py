@@ -24,7 +24,8 @@ Severity (1–10), documented in ``docs/signals.md``:
 10×, plus 1 for a negative shift or escalation, plus 2 for health/hygiene/safety risk
 terms and 1 for other risk terms, plus 1 in an outbreak and 2 in a spread; vanity spikes
 are capped at 3, and volume spikes no more negative than usual (negative share within 10
-points of the learnt baseline: buzz, not an emergency) at 5. Clamped to 1–10.
+points of the learnt baseline: buzz, not an emergency) at 5 unless the topic is already
+smouldering or worse. Clamped to 1–10.
 
 Persistence gate: a candidate of severity ≤ 3 is emitted only if the next bucket still
 deviates (≥ 3); it is then dated to that bucket, with ``persistence`` = 2 or more.
@@ -39,7 +40,8 @@ nor learn them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -49,15 +51,18 @@ import numpy as np
 import pandas as pd
 
 from tinhieu.metrics.scope import DateLike, parse_bound
+from tinhieu.nlp.labels import COMMERCE_ASPECTS
 from tinhieu.signals.detectors import Score, ShareShiftDetector, SpikeDetector
 from tinhieu.signals.evidence import evidence
 from tinhieu.signals.model import Evidence, Signal, SignalKind
+from tinhieu.signals.risk import CATEGORIES as RISK_CATEGORIES
 from tinhieu.signals.risk import risk_terms
 from tinhieu.signals.series import topic_series, workspace_topics
 from tinhieu.signals.stages import StageReading, crisis_stages, stage_at
 from tinhieu.store.base import Store
 
 HISTORY_DAYS: Final = 28
+KEEP_HOURS: Final = 17 * 24  # buckets a monitor keeps: the stage rules' baseline days
 GATE_SEVERITY: Final = 4  # candidates below this need a second deviating bucket
 PERSIST_DEVIATION: Final = 3.0
 VANITY_SHARE: Final = 0.5
@@ -95,17 +100,37 @@ class TopicReport:
         return self.stages[-1] if self.stages else None
 
 
+@dataclass(slots=True)
+class BucketRow:
+    """One hour of a topic, as the monitor reads it."""
+
+    start: datetime
+    end: datetime
+    mentions: float = 0.0
+    flagged: float = 0.0
+    interactions: float = 0.0
+    vanity: float = 0.0
+    big: float = 0.0
+    negative: float = 0.0
+    analysed: float = 0.0
+    aspects: dict[str, float] = field(default_factory=dict)  # negative opinions per aspect
+    risks: dict[str, float] = field(default_factory=dict)  # mentions per risk category
+    complete: bool = True
+    gap: bool = False
+    fraction: float = 1.0  # how much of an incomplete bucket has passed
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     kind: SignalKind
     measure: str
-    index: int  # the bucket that fired
+    row: BucketRow  # the bucket that fired
     score: Score
-    observed: float
     dimension: str | None = None
     dimension_value: str | None = None
     extra: float = 0.0  # kind-specific severity bonus
     calm: bool = False  # a volume spike no more negative than usual
+    persistence: int = 1
 
 
 def severity(
@@ -132,49 +157,222 @@ def severity(
         s += 2.0
     if kind == "vanity_spike":
         s = min(s, 3.0)
-    if calm:
+    if calm and stage not in ("smouldering", "outbreak", "spread"):
         s = min(s, float(CALM_CAP))
     return int(min(10, max(1, math.floor(s + 0.5))))
 
 
-def _spike_candidates(
-    values: np.ndarray,
-    usable: np.ndarray,
-    make: Callable[[int, Score], _Candidate | None],
-    detector: SpikeDetector,
-) -> tuple[list[_Candidate], list[Score | None]]:
-    out: list[_Candidate] = []
-    scores: list[Score | None] = []
-    for i, x in enumerate(values):
-        if not usable[i]:
-            detector.skip_one()
-            scores.append(None)
-            continue
-        s = detector.score_one(float(x))
-        scores.append(s)
-        cand = make(i, s) if s.alert else None
-        detector.learn_one(float(x), alerted=cand is not None)
+def _sum(rows: Sequence[BucketRow], w: int, get: Callable[[BucketRow], float]) -> float:
+    return float(sum(get(r) for r in rows[max(0, len(rows) - w) :]))
+
+
+class TopicMonitor:
+    """The streaming detectors of one topic, fed one hour at a time.
+
+    Batch detection (:func:`detect_topic`) and ``tinhieu watch`` both drive this object:
+    :meth:`step` rates a bucket with every detector (``score_one``) and, when the bucket
+    is complete, folds it in (``learn_one``); an incomplete bucket is rated against the
+    elapsed fraction of its baseline and not learnt. It returns the alert candidates.
+    """
+
+    def __init__(self, topic: str, aspects: Sequence[str] = ()) -> None:
+        self.topic = topic
+        self.t = 0
+        self.volume = SpikeDetector(period=24, scales=(1, 3, 6, 12, 24))
+        self.big = SpikeDetector(period=24, scales=(1, 6, 24))
+        self.share = ShareShiftDetector()
+        self.aspects: dict[str, SpikeDetector] = {}
+        self.risks: dict[str, SpikeDetector] = {}
+        for a in dict.fromkeys([*COMMERCE_ASPECTS, *aspects]):
+            self._aspect(a)
+        for c in RISK_CATEGORIES:
+            self._risk(c)
+        self.rows: deque[BucketRow] = deque(maxlen=KEEP_HOURS)
+        #: recent scores per (measure, dimension value), for persistence
+        self.scores: dict[tuple[str, str | None], deque[Score | None]] = {}
+        self._partial: dict[datetime, set[tuple[str, str | None]]] = {}
+        self._pending: dict[tuple[str, str | None], _Candidate] = {}
+
+    def _aspect(self, name: str) -> SpikeDetector:
+        if name not in self.aspects:
+            self.aspects[name] = SpikeDetector(period=24, scales=(3, 6, 24), phase=self.t)
+        return self.aspects[name]
+
+    def _risk(self, name: str) -> SpikeDetector:
+        if name not in self.risks:
+            self.risks[name] = SpikeDetector(
+                period=24,
+                scales=(1, 6, 24),
+                min_expected=RARE_EXPECTED,
+                min_deviation=RISK_DEVIATION,
+                phase=self.t,
+            )
+        return self.risks[name]
+
+    def _note(self, key: tuple[str, str | None], score: Score | None) -> None:
+        self.scores.setdefault(key, deque(maxlen=48)).append(score)
+
+    def persistence(self, key: tuple[str, str | None]) -> int:
+        """Consecutive buckets up to the latest whose deviation is ≥ PERSIST_DEVIATION."""
+        n = 0
+        for s in reversed(self.scores.get(key, ())):
+            if s is None or s.deviation < PERSIST_DEVIATION:
+                break
+            n += 1
+        return n
+
+    def step(self, row: BucketRow) -> list[_Candidate]:
+        """Rate one bucket (and learn it when complete); the alert candidates."""
+        for a in row.aspects:
+            self._aspect(a)
+        for c in row.risks:
+            self._risk(c)
+        if row.gap:
+            if row.complete:
+                for d in (self.volume, self.big, *self.aspects.values(), *self.risks.values()):
+                    d.skip_one()
+                self.rows.append(row)
+                for key in list(self.scores):
+                    self._note(key, None)
+                self.t += 1
+            return []
+        frac = 1.0 if row.complete else row.fraction
+        window = [*self.rows, row]
+        fired_before = self._partial.get(row.start, set())
+        out: list[_Candidate] = []
+
+        def run(
+            key: tuple[str, str | None],
+            det: SpikeDetector,
+            x: float,
+            make: Callable[[Score], _Candidate | None],
+        ) -> None:
+            s = det.score_one(x, frac)
+            cand = make(s) if s.alert and key not in fired_before else None
+            if row.complete:
+                det.learn_one(x, alerted=s.alert and (cand is not None or key in fired_before))
+                self._note(key, s)
+            elif cand is not None:
+                self._partial.setdefault(row.start, set()).add(key)
+            if cand is not None:
+                out.append(cand)
+
+        share_base = self.share.baseline()
+
+        def volume(s: Score) -> _Candidate:
+            w = s.scale
+            m = _sum(window, w, lambda r: r.mentions)
+            f = _sum(window, w, lambda r: r.flagged) / m if m else 0.0
+            it = _sum(window, w, lambda r: r.interactions)
+            v = _sum(window, w, lambda r: r.vanity) / it if it else 0.0
+            kind: SignalKind = "vanity_spike" if max(f, v) >= VANITY_SHARE else "volume_spike"
+            n, a = _sum(window, w, lambda r: r.negative), _sum(window, w, lambda r: r.analysed)
+            calm = a > 0 and n / a <= share_base + CALM_MARGIN
+            return _Candidate(kind, "volume", row, s, calm=calm)
+
+        run(("volume", None), self.volume, row.mentions, volume)
+
+        def escalation(s: Score) -> _Candidate | None:
+            if _sum(window, 24, lambda r: r.big) < MIN_BIG_24H:
+                return None
+            return _Candidate("escalation", "big", row, s)
+
+        run(("big", None), self.big, row.big, escalation)
+
+        # the negative share
+        share_key: tuple[str, str | None] = ("negative_share", None)
+        s = self.share.score_one(row.negative, row.analysed)
+        cand = (
+            _Candidate("negative_shift", "negative_share", row, s)
+            if s.alert and share_key not in fired_before
+            else None
+        )
+        if row.complete:
+            self.share.learn_one(
+                row.negative,
+                row.analysed,
+                alerted=s.alert and (cand is not None or share_key in fired_before),
+            )
+            self._note(share_key, s)
+        elif cand is not None:
+            self._partial.setdefault(row.start, set()).add(share_key)
         if cand is not None:
             out.append(cand)
-    return out, scores
 
+        for name, det in self.aspects.items():
 
-def _window_sum(values: np.ndarray, i: int, w: int) -> float:
-    return float(np.nansum(values[max(0, i - w + 1) : i + 1]))
+            def aspect(s: Score, name: str = name) -> _Candidate:
+                return _Candidate("emerging_aspect", "negative", row, s, "aspect", name)
+
+            run(("negative", name), det, row.aspects.get(name, 0.0), aspect)
+
+        for cat, det in self.risks.items():
+
+            def risk(s: Score, cat: str = cat) -> _Candidate | None:
+                if _sum(window, 24, lambda r: r.risks.get(cat, 0.0)) < MIN_RISK_24H:
+                    return None
+                extra = 2.0 if cat in SERIOUS_RISKS else 1.0
+                return _Candidate("emerging_term", "risk", row, s, "risk", cat, extra)
+
+            run(("risk", cat), det, row.risks.get(cat, 0.0), risk)
+
+        if row.complete:
+            out = self._persist(row, out)
+            self.rows.append(row)
+            self._partial.pop(row.start, None)
+            self.t += 1
+        return out
+
+    def _persist(self, row: BucketRow, found: list[_Candidate]) -> list[_Candidate]:
+        """The persistence gate: a candidate below GATE_SEVERITY that has deviated for a
+        single bucket waits for the next one, and is emitted (dated to it) only if that
+        bucket still deviates by PERSIST_DEVIATION."""
+        out: list[_Candidate] = []
+        for key, c in self._pending.items():
+            last = self.scores.get(key)
+            if last and last[-1] is not None and last[-1].deviation >= PERSIST_DEVIATION:
+                out.append(replace(c, row=row, persistence=self.persistence(key)))
+        self._pending = {}
+        for c in found:
+            key = (c.measure, c.dimension_value)
+            p = self.persistence(key)
+            if _severity_of(c) >= GATE_SEVERITY or p >= 2:
+                out.append(replace(c, persistence=max(p, 1)))
+            else:
+                self._pending[key] = c
+        return out
+
+    def hourly(self) -> pd.DataFrame:
+        """The complete buckets kept (the last 16 days), as the stage rules read them."""
+        return pd.DataFrame(
+            {
+                "bucket_start": [r.start for r in self.rows],
+                "bucket_end": [r.end for r in self.rows],
+                "mentions": [r.mentions for r in self.rows],
+                "flagged": [r.flagged for r in self.rows],
+                "negative": [r.negative for r in self.rows],
+                "analysed": [r.analysed for r in self.rows],
+                "big": [r.big for r in self.rows],
+                "complete": [True] * len(self.rows),
+            }
+        )
 
 
 def _risk_series(
-    store: Store, workspace: str, topic: str, starts: pd.Series, ends: pd.Series
+    store: Store, workspace: str, topic: str, starts: Sequence[datetime]
 ) -> dict[str, np.ndarray]:
-    """Per risk category, how many mentions of each bucket carry its terms."""
-    lo, hi = starts.iloc[0].to_pydatetime(), ends.iloc[-1].to_pydatetime()
+    """Per risk category, how many mentions of each hourly bucket carry its terms
+    (buckets start at ``starts``; the last one ends an hour after its start)."""
+    if not len(starts):
+        return {}
+    lo, hi = starts[0], starts[-1] + timedelta(hours=1)
     rows = store.fetch_all(
         "SELECT created_at, text, title FROM mentions WHERE workspace = ? "
         "AND array_position(topics, ?) IS NOT NULL AND created_at >= ? AND created_at < ? "
         "AND (spam IS NULL OR spam = 'none')",
         [workspace, topic, lo, hi],
     )
-    edges = np.array([t.value for t in pd.to_datetime(starts, utc=True)], dtype=np.int64)
+    edges = np.array([pd.Timestamp(t).value for t in starts], dtype=np.int64)
     out: dict[str, np.ndarray] = {}
     for created, text, title in rows:
         found = {c for c, _ in risk_terms(f"{title or ''} {text or ''}")}
@@ -186,6 +384,60 @@ def _risk_series(
         for cat in found:
             out.setdefault(cat, np.zeros(len(starts)))[idx] += 1
     return out
+
+
+def bucket_rows(
+    store: Store,
+    workspace: str,
+    topic: str,
+    *,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+) -> tuple[list[BucketRow], pd.DataFrame]:
+    """The topic's hourly buckets in ``[since, until)`` as the monitor reads them, and the
+    plain hourly series."""
+    h = topic_series(
+        store, workspace, topic, grain="hour", since=since, until=until, now=now
+    ).reset_index(drop=True)
+    if h.empty:
+        return [], h
+    by_aspect = topic_series(
+        store, workspace, topic, grain="hour", since=since, until=until, now=now, by="aspect"
+    )
+    aspect_neg: dict[datetime, dict[str, float]] = {}
+    hits: list[dict[Any, Any]] = by_aspect[by_aspect["negative"] > 0].to_dict("records")
+    for a in hits:
+        start = pd.Timestamp(a["bucket_start"]).to_pydatetime()
+        aspect_neg.setdefault(start, {})[str(a["aspect"])] = float(a["negative"])
+    starts = [pd.Timestamp(x).to_pydatetime() for x in h["bucket_start"]]
+    risks = _risk_series(store, workspace, topic, starts)
+    rows = []
+    records: list[dict[Any, Any]] = h.to_dict("records")
+    for i, r in enumerate(records):
+        start, end = starts[i], pd.Timestamp(r["bucket_end"]).to_pydatetime()
+        frac = 1.0
+        if not r["complete"]:
+            frac = (now - start).total_seconds() / max((end - start).total_seconds(), 1.0)
+        rows.append(
+            BucketRow(
+                start=start,
+                end=end,
+                mentions=float(r["mentions"]),
+                flagged=float(r["flagged"]),
+                interactions=float(r["interactions"]),
+                vanity=float(r["vanity_interactions"]),
+                big=float(r["big"]),
+                negative=float(r["negative"]),
+                analysed=float(r["analysed"]),
+                aspects=aspect_neg.get(start, {}),
+                risks={c: float(v[i]) for c, v in risks.items() if v[i]},
+                complete=bool(r["complete"]),
+                gap=bool(r["gap"]),
+                fraction=min(max(frac, 0.0), 1.0),
+            )
+        )
+    return rows, h
 
 
 def detect_topic(
@@ -206,156 +458,36 @@ def detect_topic(
     hi = parse_bound(until, zone, is_until=True)[0] or now_utc
     if lo is None:
         raise ValueError("detect_topic needs since")
-    start = lo - timedelta(days=opts.history_days)
-    h = topic_series(
-        store, workspace, topic, grain="hour", since=start, until=hi, now=now_utc
-    ).reset_index(drop=True)
+    rows, h = bucket_rows(
+        store, workspace, topic, since=lo - timedelta(days=opts.history_days), until=hi, now=now_utc
+    )
     report = TopicReport(topic, hourly=h)
-    if h.empty:
-        return report
-    usable = (h["complete"] & ~h["gap"]).to_numpy()
-    starts = pd.to_datetime(h["bucket_start"], utc=True)
-    ends = pd.to_datetime(h["bucket_end"], utc=True)
-    mentions = h["mentions"].to_numpy(dtype=float)
-    flagged = h["flagged"].to_numpy(dtype=float)
-    inter = h["interactions"].to_numpy(dtype=float)
-    vanity = h["vanity_interactions"].to_numpy(dtype=float)
-    cands: list[_Candidate] = []
-    deviations: dict[tuple[str, str | None], list[Score | None]] = {}
-
-    # negative share
-    neg = h["negative"].to_numpy(dtype=float)
-    ana = h["analysed"].to_numpy(dtype=float)
-    share_det = ShareShiftDetector()
-    share_scores: list[Score | None] = []
-    share_baseline = np.zeros(len(h))
-    for i in range(len(h)):
-        share_baseline[i] = share_det.baseline()
-        if not usable[i]:
-            share_scores.append(None)
-            continue
-        s = share_det.score_one(neg[i], ana[i])
-        share_scores.append(s)
-        share_det.learn_one(neg[i], ana[i], alerted=s.alert)
-        if s.alert:
-            obs = neg[i] / ana[i] if ana[i] else 0.0
-            cands.append(_Candidate("negative_shift", "negative_share", i, s, obs))
-    deviations[("negative_share", None)] = share_scores
-
-    def volume(i: int, s: Score) -> _Candidate:
-        w = s.scale
-        m = _window_sum(mentions, i, w)
-        f = _window_sum(flagged, i, w) / m if m else 0.0
-        it = _window_sum(inter, i, w)
-        v = _window_sum(vanity, i, w) / it if it else 0.0
-        kind: SignalKind = "vanity_spike" if max(f, v) >= VANITY_SHARE else "volume_spike"
-        n, a = _window_sum(neg, i, w), _window_sum(ana, i, w)
-        # buzz that is no more negative than usual is not an emergency
-        calm = a > 0 and n / a <= share_baseline[i] + CALM_MARGIN
-        return _Candidate(kind, "volume", i, s, float(mentions[i]), calm=calm)
-
-    found, sc = _spike_candidates(
-        mentions, usable, volume, SpikeDetector(period=24, scales=(1, 3, 6, 12, 24))
-    )
-    cands += found
-    deviations[("volume", None)] = sc
-
-    big = h["big"].to_numpy(dtype=float)
-
-    def escalation(i: int, s: Score) -> _Candidate | None:
-        if _window_sum(big, i, 24) < MIN_BIG_24H:
-            return None
-        return _Candidate("escalation", "big", i, s, float(big[i]))
-
-    found, sc = _spike_candidates(
-        big, usable, escalation, SpikeDetector(period=24, scales=(1, 6, 24))
-    )
-    cands += found
-    deviations[("big", None)] = sc
-
-    # negative opinions per aspect
-    by_aspect = topic_series(
-        store, workspace, topic, grain="hour", since=start, until=hi, now=now_utc, by="aspect"
-    )
-    for aspect, grp in by_aspect.groupby("aspect", sort=True):
-        counts = grp.sort_values("bucket_start")["negative"].to_numpy(dtype=float)
-        if len(counts) != len(h) or counts.sum() < MIN_RISK_24H:
-            continue
-        name = str(aspect)
-
-        def aspect_cand(
-            i: int, s: Score, name: str = name, counts: np.ndarray = counts
-        ) -> _Candidate:
-            return _Candidate("emerging_aspect", "negative", i, s, float(counts[i]), "aspect", name)
-
-        found, sc = _spike_candidates(
-            counts, usable, aspect_cand, SpikeDetector(period=24, scales=(3, 6, 24))
-        )
-        cands += found
-        deviations[("negative", name)] = sc
-
-    # crisis-risk vocabulary, per category: health terms never seen before matter even
-    # when staff complaints are routine
-    for cat, counts in sorted(_risk_series(store, workspace, topic, starts, ends).items()):
-
-        def risk_cand(
-            i: int, s: Score, cat: str = cat, counts: np.ndarray = counts
-        ) -> _Candidate | None:
-            if _window_sum(counts, i, 24) < MIN_RISK_24H:
-                return None
-            extra = 2.0 if cat in SERIOUS_RISKS else 1.0
-            return _Candidate("emerging_term", "risk", i, s, float(counts[i]), "risk", cat, extra)
-
-        det = SpikeDetector(
-            period=24, scales=(1, 6, 24), min_expected=RARE_EXPECTED, min_deviation=RISK_DEVIATION
-        )
-        found, sc = _spike_candidates(counts, usable, risk_cand, det)
-        cands += found
-        deviations[("risk", cat)] = sc
-
-    # stages first (severity depends on them), fed by the negative signals' times
-    neg_ends = [
-        ends.iloc[c.index].to_pydatetime()
-        for c in cands
-        if (
-            c.kind in ("negative_shift", "emerging_aspect")
-            or (c.kind == "emerging_term" and c.dimension == "risk")
-        )
-        and severity(
-            c.kind,
-            c.score.deviation,
-            c.score.observed_sum,
-            c.score.expected_sum,
-            bonus=c.extra,
-        )
-        >= STAGE_SIGNAL_SEVERITY
-    ]
-    report.stages = crisis_stages(h, neg_ends)
-
-    for c in sorted(cands, key=lambda c: c.index):
-        sig = _to_signal(store, workspace, topic, c, h, report.stages, deviations, opts)
-        if sig is None or not (lo <= sig.bucket_start < hi):
-            continue
-        if sig.severity >= opts.min_severity:
+    monitor = TopicMonitor(topic)
+    found: list[_Candidate] = []
+    for row in rows:
+        found += monitor.step(row)
+    report.stages = crisis_stages(h, _stage_signal_ends(found))
+    for c in found:
+        sig = _to_signal(store, workspace, topic, c, report.stages, opts)
+        if sig is not None and lo <= sig.bucket_start < hi and sig.severity >= opts.min_severity:
             report.signals.append(sig)
     return report
 
 
-def _to_signal(
-    store: Store,
-    workspace: str,
-    topic: str,
-    c: _Candidate,
-    h: pd.DataFrame,
-    stages: list[StageReading],
-    deviations: dict[tuple[str, str | None], list[Score | None]],
-    opts: DetectOptions,
-) -> Signal | None:
-    i = c.index
-    end = pd.Timestamp(h["bucket_end"].iloc[i]).to_pydatetime()
-    reading = stage_at(stages, end)
-    stage = reading.stage if reading else None
-    sev = severity(
+def _stage_signal_ends(cands: Iterable[_Candidate]) -> list[datetime]:
+    """End times of the negative candidates severe enough to count as complaints."""
+    out = []
+    for c in cands:
+        negative = c.kind in ("negative_shift", "emerging_aspect") or (
+            c.kind == "emerging_term" and c.dimension == "risk"
+        )
+        if negative and _severity_of(c) >= STAGE_SIGNAL_SEVERITY:
+            out.append(c.row.end)
+    return out
+
+
+def _severity_of(c: _Candidate, stage: str | None = None) -> int:
+    return severity(
         c.kind,
         c.score.deviation,
         c.score.observed_sum,
@@ -364,35 +496,33 @@ def _to_signal(
         bonus=c.extra,
         calm=c.calm,
     )
-    # persistence: consecutive deviating buckets up to the alert, and the gate
-    series = deviations.get((c.measure, c.dimension_value), [])
-    persistence = 1
-    j = i - 1
-    while j >= 0 and series[j] is not None and series[j].deviation >= PERSIST_DEVIATION:  # type: ignore[union-attr]
-        persistence += 1
-        j -= 1
-    if sev < GATE_SEVERITY:
-        nxt = series[i + 1] if i + 1 < len(series) else None
-        if persistence < 2 and (nxt is None or nxt.deviation < PERSIST_DEVIATION):
-            return None
-        if persistence < 2:
-            i += 1
-            persistence = 2
-            end = pd.Timestamp(h["bucket_end"].iloc[i]).to_pydatetime()
-    start = pd.Timestamp(h["bucket_start"].iloc[i]).to_pydatetime()
+
+
+def _to_signal(
+    store: Store,
+    workspace: str,
+    topic: str,
+    c: _Candidate,
+    stages: list[StageReading],
+    opts: DetectOptions,
+) -> Signal | None:
+    reading = stage_at(stages, c.row.end)
+    stage = reading.stage if reading else None
+    sev = _severity_of(c, stage)
     w = c.score.scale
-    window_start = pd.Timestamp(h["bucket_start"].iloc[max(0, i - w + 1)]).to_pydatetime()
+    window_start = c.row.end - timedelta(hours=w)
     ev = Evidence()
     if opts.with_evidence:
-        negative = c.kind in ("negative_shift", "emerging_aspect", "emerging_term")
+        negative = c.kind in ("negative_shift", "emerging_aspect")
         ev = evidence(
             store,
             workspace,
             topic,
             start=window_start,
-            end=end,
+            end=c.row.end,
             aspect=c.dimension_value if c.dimension == "aspect" else None,
-            negative_only=negative and c.kind != "emerging_term",
+            negative_only=negative,
+            keep=_carries(c.dimension_value) if c.dimension == "risk" else None,
         )
         if c.dimension == "risk":
             ev = replace(ev, terms=_risk_evidence_terms(ev, c.dimension_value) + ev.terms)
@@ -402,19 +532,26 @@ def _to_signal(
         kind=c.kind,
         measure=c.measure,
         grain="hour",
-        bucket_start=start.astimezone(UTC),
-        bucket_end=end.astimezone(UTC),
+        bucket_start=c.row.start.astimezone(UTC),
+        bucket_end=c.row.end.astimezone(UTC),
         observed=round(float(c.score.observed_sum), 4),
         baseline=round(float(c.score.expected_sum), 4),
         deviation=round(float(c.score.deviation), 3),
         severity=sev,
-        persistence=persistence,
-        window=c.score.scale,
+        persistence=c.persistence,
+        window=w,
         dimension=c.dimension,
         dimension_value=c.dimension_value,
         evidence=ev,
         stage=stage,
     )
+
+
+def _carries(category: str | None) -> Callable[[str], bool]:
+    def keep(text: str) -> bool:
+        return any(c == category for c, _ in risk_terms(text))
+
+    return keep
 
 
 def _risk_evidence_terms(ev: Evidence, category: str | None) -> tuple[str, ...]:

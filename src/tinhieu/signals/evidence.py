@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -74,6 +74,8 @@ __all__ = [
 ]
 
 #: Characters of a mention's text kept in the evidence.
+#: Mentions scanned for ``keep`` (most interactions first).
+KEEP_SCAN: Final = 500
 SNIPPET: Final = 280
 #: Default baseline: this many days before the bucket.
 BASELINE_DAYS: Final = 7
@@ -211,11 +213,14 @@ def evidence(
     negative_only: bool = False,
     baseline_start: DateLike = None,
     limit: int = 5,
+    keep: Callable[[str], bool] | None = None,
 ) -> Evidence:
     """What drove ``topic`` in ``[start, end)``: top mentions, top authors, mentions per
     platform, over-represented terms and the aspect (module docstring). Bounds are read
     like every metric's (dates and naive times in the workspace zone; a date as ``end``
-    includes that day). ``limit`` caps the mentions, the authors and the terms."""
+    includes that day). ``limit`` caps the mentions, the authors and the terms. ``keep``
+    narrows the quoted mentions to those whose title + text it accepts (e.g. the ones
+    carrying a risk term), looking through up to :data:`KEEP_SCAN` of them."""
     if topic not in workspace_topics(store, workspace):
         raise ScopeError(f"no topic {topic!r} in workspace {workspace!r}")
     zone = ZoneInfo(store.workspace_timezone(workspace))
@@ -244,8 +249,10 @@ def evidence(
         f"created_at, {INTERACTIONS_SQL} AS ix, sentiment FROM mentions WHERE {where} "
         "ORDER BY ix DESC NULLS LAST, author_followers DESC NULLS LAST, created_at DESC, "
         "platform, source_id LIMIT ?",
-        [*params, limit],
+        [*params, limit if keep is None else KEEP_SCAN],
     ).to_pylist()
+    if keep is not None:
+        mentions = [r for r in mentions if keep(f"{r['title'] or ''} {r['text'] or ''}")][:limit]
     authors = store.fetch_arrow(
         "SELECT platform, author_id, coalesce(max(author_name), author_id) AS name, "
         "count(*) AS n, max(author_followers) AS followers, max(author_kind) AS kind "
