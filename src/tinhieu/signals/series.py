@@ -5,7 +5,7 @@ zone (``store.workspace_timezone``), empty buckets included as 0, with the measu
 every detector needs: volume, sentiment (spam excluded), interactions, unique authors,
 the share of big sources, vanity interactions, whether the bucket is complete and
 whether it looks like a collection gap. ``by="aspect"`` or ``by="platform"`` splits
-every bucket by aspect or platform. ``docs/signals-series.md`` documents the columns.
+every bucket by aspect or platform. ``docs/signals.md`` (appendix) documents the columns.
 
 Rules (each has a constant below and a test in ``tests/signals/test_series.py``):
 
