@@ -26,6 +26,10 @@ def main() -> None:
         ["bench_stats.py", "--rows", "1000000" if args.quick else "10000000"],
         ["bench_query.py", "100000"],
         ["bench_nlp.py", "--runs", "3"],
+        ["bench_nab.py"],
+        ["eval_early_warning.py"],
+        ["backtest_projection.py"],
+        ["bench_alert_latency.py", "--runs", "1" if args.quick else "3"],
     ]
     for script, *rest in runs:
         print(f"== {script} {' '.join(rest)}", flush=True)
