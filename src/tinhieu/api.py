@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,64 @@ class Workspace:
             until=until,
             platform=platform,
         )
+
+    def signals(
+        self,
+        *,
+        topic: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        min_severity: int = 1,
+        save: bool = True,
+    ) -> pd.DataFrame:
+        """Detect the early-warning signals (default: the last 7 days, every topic), store
+        them unless ``save=False``; one row per signal, most severe first. The full
+        records (evidence included) are in the ``signal`` column."""
+        from tinhieu.signals.engine import DetectOptions, detect, save_signals
+
+        start: Any = since or (datetime.now(UTC) - timedelta(days=7))
+        reports = detect(
+            self.store,
+            self.name,
+            topics=[topic] if topic else None,
+            since=start,
+            until=until,
+            options=DetectOptions(min_severity=min_severity),
+        )
+        found = sorted(
+            (s for r in reports for s in r.signals), key=lambda s: (-s.severity, s.bucket_start)
+        )
+        if save:
+            save_signals(self.store, found)
+        columns = [
+            "bucket_start", "topic", "kind", "dimension_value", "severity", "observed",
+            "baseline", "window", "deviation", "persistence", "stage",
+        ]  # fmt: skip
+        frame = pd.DataFrame(
+            [{c: getattr(s, c) for c in columns} | {"signal": s} for s in found],
+            columns=[*columns, "signal"],
+        )
+        return frame
+
+    def stages(self, *, topic: str | None = None, days: int = 7) -> pd.DataFrame:
+        """The hourly crisis stage of each topic over the last ``days`` days, with the
+        conditions that held."""
+        from tinhieu.signals.engine import detect
+
+        since = datetime.now(UTC) - timedelta(days=days)
+        rows = []
+        for r in detect(self.store, self.name, topics=[topic] if topic else None, since=since):
+            for reading in r.stages:
+                if reading.at >= since:
+                    rows.append(
+                        {
+                            "topic": r.topic,
+                            "hour_end": reading.at,
+                            "stage": reading.stage,
+                            "conditions": list(reading.conditions),
+                        }
+                    )
+        return pd.DataFrame(rows, columns=["topic", "hour_end", "stage", "conditions"])
 
     def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
         """Run read-only SQL against the store (values as ``?`` parameters)."""
