@@ -248,6 +248,13 @@ def test_demo_builds_a_small_workspace(tmp_path: Path) -> None:
     truth = json.loads((db.parent / "demo-truth.json").read_text("utf-8"))
     assert truth
     assert data["stats"]
+    assert isinstance(data["signals"], list) and set(data["stages"]) == {"Lumi Tea"}
+    assert all(s["severity"] >= 5 for s in data["signals"])
+    # the early-warning section reads in Vietnamese by default
+    text = runner.invoke(
+        main, ["demo", "--db", str(db), "--days", "14", "--scale", "0.05"], catch_exceptions=False
+    )
+    assert "Cảnh báo sớm (Lumi Tea)" in text.output
 
 
 def test_dates_as_vietnamese_users_type_them_and_clear_filter_errors(env: dict[str, str]) -> None:

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -406,6 +408,7 @@ def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: b
     result = build_demo(Path(db), days=days, scale=scale, seed=seed, workspace=workspace)
     with open_store(db) as store:
         stats_ = summary(store, workspace, group="brand")
+        warning = _demo_warning(store, workspace, days)
     if as_json:
         _echo_json(
             {
@@ -413,6 +416,8 @@ def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: b
                 "seconds": result.seconds,
                 "ground_truth": str(result.truth_path),
                 "stats": stats_.to_dict(),
+                "signals": [s.to_dict() for s in warning.signals],
+                "stages": warning.episodes,
             }
         )
         return
@@ -428,7 +433,78 @@ def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: b
     click.echo()
     click.echo(render_text(stats_, lang=lang))
     click.echo()
+    _echo_warning(warning, lang=lang)
+    click.echo()
     click.echo(t("demo.next", lang, db=db))
+
+
+@dataclass
+class _Warning:
+    timezone: str
+    topics: list[str]
+    signals: list[Any]
+    episodes: dict[str, list[dict[str, str]]]
+
+
+def _demo_warning(store: Any, workspace: str, days: int) -> _Warning:
+    """Early warning over the demo's brand topics (after a 3-week warm-up): the serious
+    signals (severity ≥ 5) and each brand's crisis-stage episodes; the signals are stored
+    so `tinhieu signals` and `tinhieu brief` start from them."""
+    from datetime import UTC, timedelta
+
+    from tinhieu.signals.engine import DetectOptions, detect, save_signals
+    from tinhieu.signals.stages import stage_episodes
+
+    brands = [tp.name for tp in store.get_topics(workspace) if tp.group == "brand"]
+    now = datetime.now(UTC)
+    warm = min(21, max(days // 3, 1))
+    since = now - timedelta(days=max(days - warm, 1))
+    reports = detect(
+        store,
+        workspace,
+        topics=brands,
+        since=since,
+        now=now,
+        options=DetectOptions(history_days=warm, min_severity=5),
+    )
+    found = sorted((x for r in reports for x in r.signals), key=lambda x: x.bucket_start)
+    save_signals(store, found)
+    episodes = {
+        r.topic: [
+            {"stage": e["stage"], "start": e["start"].isoformat(), "end": e["end"].isoformat()}
+            for e in stage_episodes(r.stages)
+            if e["stage"] != "none" and e["end"] >= since
+        ]
+        for r in reports
+    }
+    return _Warning(store.workspace_timezone(workspace), brands, found, episodes)
+
+
+def _echo_warning(w: _Warning, *, lang: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from tinhieu.cli_signals import _print_signal
+
+    zone = ZoneInfo(w.timezone)
+    click.echo(t("demo.warning", lang, topics=", ".join(w.topics)))
+    for topic, eps in w.episodes.items():
+        for e in eps:
+            start = datetime.fromisoformat(e["start"]).astimezone(zone)
+            end = datetime.fromisoformat(e["end"]).astimezone(zone)
+            click.echo(
+                "  "
+                + t(
+                    "demo.episode",
+                    lang,
+                    topic=topic,
+                    stage=t(f"alert.stage.{e['stage']}", lang),
+                    start=f"{start:%d/%m %H:%M}",
+                    end=f"{end:%d/%m %H:%M}",
+                )
+            )
+    for sig in w.signals[:8]:
+        _print_signal(sig, zone, lang)
+    click.echo(t("demo.warning_next", lang))
 
 
 if __name__ == "__main__":  # pragma: no cover
