@@ -4,7 +4,8 @@ our targets, plus load time and end-to-end throughput (normalise → all tasks).
     .venv/bin/python bench/bench_nlp.py [--data ../shared/data] [--runs 3] [--n 3000]
 
 Prints one table and writes ``bench/results/nlp.json``. Test splits are only scored
-here; nothing is chosen by them.
+here; nothing is chosen by them. Sentiment is scored as ``predict`` answers it (with the
+opinion-evidence gate) and, beside it, by the head alone (``*_without_gate``).
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ def quality(bundle: Bundle, data: Path, tmp: Path) -> list[dict[str, Any]]:
                 )
             else:
                 value = 100 * rep[metric]
+                if task == "sentiment":  # the head alone, without the opinion gate
+                    head = evaluate(bundle, task, read_labelled(path, task), gate=False)
+                    entry[f"{variant}_without_gate"] = round(100 * head[metric], 2)
             entry[variant] = round(value, 2)
         entry["target"] = target
         if target is not None:

@@ -242,15 +242,20 @@ class Analyzer:
         return head.classes, _probs(batch.scores[name], head.temperature)
 
     def _sentiment(self, batch: _Batch, explain: bool) -> list[dict[str, Any]]:
-        got = self._head_probs(batch, "sentiment")
+        from tinhieu.nlp.opinion import gate_scores
+
+        head = self.bundle.heads.get("sentiment")
         n = len(batch.texts)
-        if got is None:
+        if head is None:
             return [_unavailable("sentiment") for _ in range(n)]
-        classes, probs = got
+        classes = head.classes
+        # The opinion-evidence gate (tinhieu.nlp.opinion): a question or a post with
+        # figures that shows no opinion mark leans towards neutral.
+        scores, gates = gate_scores(batch.scores["sentiment"], classes, batch.words)
+        probs = _probs(scores, head.temperature)
         nnz = [len(ws) for ws in batch.words]  # no words: nothing to judge
-        head = self.bundle.heads["sentiment"]
         results: list[dict[str, Any]] = []
-        top2 = np.argsort(-batch.scores["sentiment"], axis=1)[:, :2].tolist()
+        top2 = np.argsort(-scores, axis=1)[:, :2].tolist()
         rounded = np.round(probs.astype(np.float64), 4).tolist()
         for i in range(n):
             if nnz[i] == 0:
@@ -272,9 +277,17 @@ class Analyzer:
                 "probs": dict(zip(classes, p, strict=True)),
             }
             if explain:
-                cues = self._cues(batch, i, head.weights, k, runner)
+                shift = gates[i].shift
+                if shift and classes[k] == "neutral":
+                    cues = [_gate_cue(shift)]
+                else:
+                    cues = self._cues(batch, i, head.weights, k, runner)
+                    if shift:
+                        cues.append(_gate_cue(shift))
                 res["cues"] = cues
-                res["reason"] = _sentiment_reason(classes[k], cues, batch.words[i])
+                res["reason"] = _sentiment_reason(
+                    classes[k], cues, batch.words[i], gates[i].information
+                )
             results.append(res)
         return results
 
@@ -505,15 +518,48 @@ def _cue_kind(feature: str) -> str:
     return "word"
 
 
-def _sentiment_reason(label: str, cues: list[dict[str, Any]], words: list[str]) -> str:
-    if not cues:
-        return f"{label}: no strong cue; the model's prior decides"
-    shown = ", ".join(f"'{c['cue']}' ({c['kind']})" for c in cues[:3])
-    reason = f"{label}: {shown}"
-    if any(c["kind"] == "contrast" for c in cues):
-        reason += "; the clause after the contrast weighs most"
-    elif any(w in ("nhưng", "song") for w in words):
-        reason += "; contrast present"
+#: The cue of a text the opinion gate moved towards neutral (English, then Vietnamese).
+GATE_CUE: Final[str] = "no opinion words · không có từ ngữ thể hiện ý kiến"
+_INFORMATION: Final[dict[str, str]] = {
+    "question": "it asks a question · câu hỏi",
+    "figures": "it states figures (prices, times, links) · thông tin, số liệu",
+}
+
+
+def _gate_cue(shift: float) -> dict[str, Any]:
+    return {"cue": GATE_CUE, "weight": round(shift, 4), "kind": "gate"}
+
+
+def _sentiment_reason(
+    label: str,
+    cues: list[dict[str, Any]],
+    words: list[str],
+    information: str | None = None,
+) -> str:
+    gated = any(c["kind"] == "gate" for c in cues)
+    if gated and label == "neutral":
+        reason = (
+            "neutral: no opinion words, feeling emoji, intensifier or negation found "
+            "(opinion gate) · không thấy từ ngữ thể hiện ý kiến → trung lập"
+        )
+        if information:
+            reason += f"; {_INFORMATION[information]}"
+        return reason
+    shown_cues = [c for c in cues if c["kind"] != "gate"]
+    if not shown_cues:
+        reason = f"{label}: no strong cue; the model's prior decides"
+    else:
+        shown = ", ".join(f"'{c['cue']}' ({c['kind']})" for c in shown_cues[:3])
+        reason = f"{label}: {shown}"
+        if any(c["kind"] == "contrast" for c in shown_cues):
+            reason += "; the clause after the contrast weighs most"
+        elif any(w in ("nhưng", "song") for w in words):
+            reason += "; contrast present"
+    if gated:
+        reason += (
+            "; no opinion words found, the gate moved it towards neutral but the model "
+            "is sure · không thấy từ ngữ thể hiện ý kiến"
+        )
     return reason
 
 

@@ -79,9 +79,19 @@ def _aspect_pairs(row: dict[str, Any]) -> frozenset[str]:
 
 
 def evaluate(
-    bundle: Bundle, task: str, data: Labelled, log: Callable[[str], None] | None = None
+    bundle: Bundle,
+    task: str,
+    data: Labelled,
+    log: Callable[[str], None] | None = None,
+    *,
+    gate: bool = True,
 ) -> dict[str, Any]:
-    """The report of :func:`classification_report` (or set F1 for aspects)."""
+    """The report of :func:`classification_report` (or set F1 for aspects).
+
+    Sentiment is scored as ``predict`` answers it: with the opinion-evidence gate
+    (:mod:`tinhieu.nlp.opinion`) unless ``gate`` is false (the head alone). On a file
+    without a neutral class the gate changes nothing (neutral is never chosen there).
+    """
     if task == "aspects":
         return _evaluate_aspects(bundle, data)
     if task == "lang":
@@ -94,15 +104,18 @@ def evaluate(
     if head is None:
         raise DataError(f"the model has no '{task}' head")
     from tinhieu.nlp.normalise import normalise_words
+    from tinhieu.nlp.opinion import gate_scores
 
     gold: list[str] = data.labels
     allowed = sorted(set(gold))
     pred: list[str] = []
     step = 4096
     for lo in range(0, len(data.texts), step):
-        chunk = data.texts[lo : lo + step]
-        x = bundle.features.transform_words([normalise_words(t) for t in chunk])
-        pred += restricted_argmax(head.scores(x), head.classes, allowed)
+        words = [normalise_words(t) for t in data.texts[lo : lo + step]]
+        scores = head.scores(bundle.features.transform_words(words))
+        if task == "sentiment" and gate:
+            scores, _ = gate_scores(scores, head.classes, words)
+        pred += restricted_argmax(scores, head.classes, allowed)
     order = [c for c in head.classes if c in set(gold) | set(pred)]
     return classification_report(gold, pred, order)
 
