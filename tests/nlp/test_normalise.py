@@ -512,3 +512,22 @@ def test_vilexnorm_dev_err_floor() -> None:
     assert result.err >= DEV_ERR_FLOOR, result
     leave_as_is = ev.score(rows, lambda t: t)
     assert leave_as_is.err == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 ly size L nha", "1 ly size L nha"),  # a size, not the vulgar teencode
+        ("trà sữa ly L", "trà sữa ly L"),
+        ("áo s còn không", "áo s còn không"),
+        ("size M hay L", "size M hay L"),
+        ("dat hang 2 ly", "dat hang 2 ly"),  # unaccented "đặt hàng", not "dắt"
+        ("dot nay sale manh", "dot nay sale manh"),  # "đợt này", not "dốt"
+    ],
+)
+def test_sizes_and_unaccented_order_words_stay(text: str, expected: str) -> None:
+    assert normalise_text(text) == expected
+
+
+def test_a_lone_m_still_reads_as_a_pronoun() -> None:
+    assert normalise_text("m đi đâu đó") == "mày đi đâu đó"

@@ -585,9 +585,12 @@ _BROKEN_BEFORE: Final[frozenset[str]] = frozenset(
 _BROKEN_AFTER: Final[frozenset[str]] = frozenset(
     {"rồi", "mất", "hết", "luôn", "hoài", "nữa", "hóc", "rùi", "r"}
 )
-_CONTEXT_KEYS: Final[frozenset[str]] = frozenset({*_PRONOUN_CUES, "hỏng", "m"})
-# "m" is "mày", except as a size ("size M", "sz m", "áo m").
-_SIZE_WORDS: Final[frozenset[str]] = frozenset({"size", "sz", "cỡ", "áo", "quần", "sai"})
+# "m" is "mày", "s" is "sao" and "l" is vulgar, except as sizes ("size M", "ly L", "áo s").
+_SIZE_LETTERS: Final[frozenset[str]] = frozenset({"s", "m", "l", "xl", "xxl", "xs"})
+_CONTEXT_KEYS: Final[frozenset[str]] = frozenset({*_PRONOUN_CUES, "hỏng", *_SIZE_LETTERS})
+_SIZE_WORDS: Final[frozenset[str]] = frozenset(
+    {"size", "sz", "cỡ", "áo", "quần", "sai", "ly", "li", "cốc", "ký", "co"}
+)
 
 
 def _resolve_hong(keys: list[str], norms: list[str], ends: list[bool]) -> None:
@@ -603,10 +606,22 @@ def _resolve_hong(keys: list[str], norms: list[str], ends: list[bool]) -> None:
 
 
 def _resolve_sizes(keys: list[str], norms: list[str]) -> None:
-    """Keep "m" as a clothing size after "size", "sz", "áo" …"""
+    """Keep a size letter ("m", "l", "s", "xl" …) as itself after "size", "sz", "áo",
+    "ly" …, or after another size letter ("size M hay L")."""
     for i, key in enumerate(keys):
-        if key == "m" and i and keys[i - 1] in _SIZE_WORDS:
-            norms[i] = "m"
+        if (
+            key in _SIZE_LETTERS
+            and i
+            and (
+                keys[i - 1] in _SIZE_WORDS
+                or (
+                    i > 1
+                    and keys[i - 1] in {"hay", "hoặc", "với", "và", "or"}
+                    and keys[i - 2] in _SIZE_LETTERS
+                )
+            )
+        ):
+            norms[i] = key
 
 
 _WORD_CACHE_MAX: Final = 100_000
