@@ -228,3 +228,19 @@ def test_model_predict(trained: tuple[AspectModel, object, dict[str, object]]) -
     assert model.predict([], x[:0]) == []
     with pytest.raises(ValueError, match="feature rows"):
         model.predict(texts[:2], x)
+
+
+def test_brand_names_typed_without_accents_are_not_aspect_words() -> None:
+    from tinhieu.nlp.aspects import commerce_aspects, protected_names
+
+    names = protected_names(["Mèo Mập Coffee", "Gác Cà Phê"])
+    assert ("meo", "map") in names and ("gac", "ca", "phe") in names
+    text = "hom trc mua meo map, tra dam vi"
+    assert [h.aspect for h in commerce_aspects(text)] == ["packaging"]  # "méo": dented
+    assert commerce_aspects(text, names) == []
+    # the same word outside the name still counts, and so do the other aspects
+    dented = commerce_aspects("meo map giao toi ly bi meo, nuoc do ra tui", names)
+    assert ("packaging", "negative") in [(h.aspect, h.polarity) for h in dented]
+    assert [h.aspect for h in commerce_aspects("gac ca phe giao hang cham qua", names)] == [
+        "delivery"
+    ]

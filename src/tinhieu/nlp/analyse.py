@@ -160,6 +160,15 @@ class Analyzer:
         self._names: list[str] | None = None
         self._aspects: Any = None
         self._dense: dict[int, FloatArray] = {}
+        #: brand names never read as aspect words (:meth:`protect`)
+        self.names: frozenset[tuple[str, ...]] = frozenset()
+
+    def protect(self, names: Sequence[str]) -> None:
+        """Brand names (the workspace's brand and competitor topics) whose words must not
+        be read as aspect or opinion words: "meo map" is Mèo Mập, not "méo" packaging."""
+        from tinhieu.nlp.aspects import protected_names
+
+        self.names = protected_names(names)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -340,7 +349,7 @@ class Analyzer:
                 model_hits[i] = hits
         out: list[list[dict[str, Any]]] = []
         for text, extra in zip(batch.texts, model_hits, strict=True):
-            hits = list(commerce_aspects(text)) + list(extra)
+            hits = list(commerce_aspects(text, self.names)) + list(extra)
             out.append(
                 [
                     {

@@ -68,6 +68,7 @@ __all__ = [
     "absa_scores",
     "clauses",
     "commerce_aspects",
+    "protected_names",
     "span_scores",
     "train_aspects",
 ]
@@ -564,12 +565,19 @@ def _effective(base: float, factor: float, negated: bool) -> float:
     return s
 
 
-def _match(words: list[str], folded: list[str], accented: bool, lex: _Lexicon) -> list[_Item]:
+def _match(
+    words: list[str],
+    folded: list[str],
+    accented: bool,
+    lex: _Lexicon,
+    masked: set[int] | None = None,
+) -> list[_Item]:
     """Longest-match lexicon entries over ``words`` (left to right, no overlaps).
 
     Accented text is matched word for word (a word typed without its diacritics there
     is more often another word: "chi" is "chi", not "chỉ"); unaccented text is matched
-    on folded words only.
+    on folded words only. Words at ``masked`` positions (a brand's name) are never
+    matched.
     """
     seq = words if accented else folded
     index = lex.accented if accented else lex.folded
@@ -577,12 +585,12 @@ def _match(words: list[str], folded: list[str], accented: bool, lex: _Lexicon) -
     items: list[_Item] = []
     nxt = 0  # the first word not taken by an earlier match
     for i in [i for i, w in enumerate(seq) if w in index]:
-        if i < nxt:
+        if i < nxt or (masked and i in masked):
             continue
         hit, multi = index[seq[i]]
         k = 1
         for kk, table in multi:
-            if i + kk <= n:
+            if i + kk <= n and not (masked and masked.intersection(range(i, i + kk))):
                 e = table.get(tuple(seq[i : i + kk]))
                 if e is not None:
                     hit, k = e, kk
@@ -728,42 +736,77 @@ class _ClauseResult:
     question: bool
 
 
-def commerce_aspects(text: str) -> list[AspectHit]:
+Names = frozenset[tuple[str, ...]]
+
+
+def protected_names(names: Iterable[str]) -> Names:
+    """The word sequences of brand names that must not be read as aspect words, folded:
+    each name and each of its leading runs of two or more words ("Mèo Mập Coffee" →
+    "meo map coffee", "meo map"), so "meo map" typed without accents is not "méo"
+    (dented packaging)."""
+    lex = _lexicon()
+    out: set[tuple[str, ...]] = set()
+    for name in names:
+        if not isinstance(name, str):
+            continue
+        clauses, _ = _scan(name, lex)
+        words = [w for c in clauses for w in c.folded]
+        if len(words) == 1:
+            out.add((words[0],))
+        out.update(tuple(words[:k]) for k in range(2, len(words) + 1))
+    return frozenset(out)
+
+
+def _masked(folded: list[str], names: Names) -> set[int]:
+    out: set[int] = set()
+    if not names:
+        return out
+    for i in range(len(folded)):
+        for name in names:
+            k = len(name)
+            if tuple(folded[i : i + k]) == name:
+                out.update(range(i, i + k))
+    return out
+
+
+def commerce_aspects(text: str, names: Names = frozenset()) -> list[AspectHit]:
     """Commerce aspects praised or blamed in ``text`` (lexicon layer; pure and fast).
 
     At most one hit per aspect, in the order of their evidence: the polarity said most
     strongly over the text's clauses (neutral when the aspect is only named), with the
-    clause that says it most strongly as evidence. Never raises on a ``str``; anything
-    else gives ``[]``.
+    clause that says it most strongly as evidence. ``names`` (from
+    :func:`protected_names`) are brand names whose words are never read as aspect or
+    opinion words. Never raises on a ``str``; anything else gives ``[]``.
     """
     if not isinstance(text, str) or not text:
         return []
     if len(text) > _MAX_CHARS:
         text = text[:_MAX_CHARS]
-    cached = _RESULTS.get(text)
+    key = (names, text)
+    cached = _RESULTS.get(key)
     if cached is not None:
         return list(cached)
-    hits = _commerce(text)
+    hits = _commerce(text, names)
     if len(text) <= _RESULT_CACHE_CHARS:
         if len(_RESULTS) >= _RESULT_CACHE_MAX:
             _RESULTS.clear()
-        _RESULTS[text] = tuple(hits)
+        _RESULTS[key] = tuple(hits)
     return hits
 
 
 #: Social text repeats itself (shares, seeding, copy-paste reviews): short texts' results
 #: are kept (hits are immutable; callers get a fresh list).
-_RESULTS: dict[str, tuple[AspectHit, ...]] = {}
+_RESULTS: dict[tuple[Names, str], tuple[AspectHit, ...]] = {}
 _RESULT_CACHE_MAX: Final = 20_000
 _RESULT_CACHE_CHARS: Final = 1_000
 
 
-def _commerce(text: str) -> list[AspectHit]:
+def _commerce(text: str, names: Names = frozenset()) -> list[AspectHit]:
     lex = _lexicon()
     scanned, accented = _scan(text, lex)
     results: list[_ClauseResult] = []
     for c in scanned:
-        items = _match(c.words, c.folded, accented, lex)
+        items = _match(c.words, c.folded, accented, lex, _masked(c.folded, names))
         if not items:
             results.append(_ClauseResult(c.start, c.end, [], [], False))
             continue

@@ -90,6 +90,9 @@ def enrich(
     started = time.perf_counter()
     model_dir = workspace_model_dir(store, workspace)
     analyzer = Analyzer(load_bundle(model_dir))
+    analyzer.protect(
+        [t.name for t in store.get_topics(workspace) if t.group in ("brand", "competitor")]
+    )
     if everything:
         store.execute(
             "UPDATE mentions SET sentiment = NULL WHERE workspace = ? AND sentiment IS NOT NULL",
