@@ -13,6 +13,7 @@ import click
 
 from tinhieu import __version__
 from tinhieu.cli_alerts import alert
+from tinhieu.cli_brief import brief
 from tinhieu.cli_common import UserError, _echo_json, _lang, _open, store_options, user_errors
 from tinhieu.cli_nlp import nlp
 from tinhieu.cli_signals import signals, watch
@@ -515,3 +516,4 @@ main.add_command(nlp)
 main.add_command(alert)
 main.add_command(signals)
 main.add_command(watch)
+main.add_command(brief)

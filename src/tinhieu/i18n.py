@@ -303,6 +303,16 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{topic} chuyển sang giai đoạn {stage} lúc {since} (trước đó: {previous}): {why}.",
         "{topic} moved to {stage} at {since} (from {previous}): {why}.",
     ),
+    "brief.headline.stage_change_plain": (
+        "{topic} chuyển sang giai đoạn {stage} lúc {since} (trước đó: {previous}); "
+        "các điều kiện khủng hoảng không còn.",
+        "{topic} moved to {stage} at {since} (from {previous}); the crisis conditions no "
+        "longer hold.",
+    ),
+    "brief.headline.stage_ongoing_plain": (
+        "{topic} vẫn ở giai đoạn {stage} (từ {since}).",
+        "{topic} is still {stage} (since {since}).",
+    ),
     "brief.headline.stage_ongoing": (
         "{topic} vẫn ở giai đoạn {stage} (từ {since}): {why}.",
         "{topic} is still in {stage} (since {since}): {why}.",
@@ -397,7 +407,7 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "brief.signal.head": (
         "#{n} {severity} {topic} — {what} ({when})",
-        "#{n} {severity} {topic}: {what} ({when})",
+        "#{n} {severity} {topic}: {what}, {when}",
     ),
     "brief.when.yesterday": ("hôm qua", "yesterday"),
     "brief.when.day_before": ("hôm kia", "the day before"),
@@ -410,7 +420,7 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Tăng ảo (giveaway, seeding, spam)",
         "Vanity spike (giveaways, seeding, spam)",
     ),
-    "brief.kind.with": ("{kind} về {what}", "{kind}: {what}"),
+    "brief.kind.with": ("{kind} về {what}", "{kind} — {what}"),
     "brief.signal.negative_shift": (
         "tỷ lệ tiêu cực {observed} trong {hours} giờ đến {end}, mức nền {baseline}",
         "negative share {observed} in the {hours} h to {end}, against {baseline} expected",
@@ -671,6 +681,10 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "playbook.rule.competitor_crisis": ("Đối thủ gặp khủng hoảng", "Competitor in crisis"),
     "playbook.rule.competitor_risk": ("Rủi ro ở đối thủ", "Risk at a competitor"),
+    "playbook.rule.competitor_complaints": (
+        "Khách của đối thủ đang phàn nàn",
+        "The competitor's customers complain",
+    ),
     "playbook.rule.competitor_gain": (
         "Đối thủ tăng thị phần thảo luận",
         "Competitor gaining share of voice",
@@ -800,6 +814,12 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "playbook.step.prepare_faq": (
         "Chuẩn bị câu trả lời nếu khách hỏi so sánh với mình.",
         "Prepare answers in case customers ask how we compare.",
+    ),
+    "playbook.step.competitor_opportunity": (
+        "Xem khách của đối thủ phàn nàn điều gì; nếu mình làm tốt hơn ở điểm đó, nhấn mạnh "
+        "trong nội dung (không nêu tên đối thủ).",
+        "See what the competitor's customers complain about; if we do better there, stress "
+        "it in our content (without naming them).",
     ),
     "playbook.step.study_competitor": (
         "Xem đối thủ đang làm gì: chiến dịch, KOL, khuyến mãi.",
