@@ -101,3 +101,19 @@ def test_share_shift_ignores_tiny_samples() -> None:
         det.learn_one(1, 20)
     s = det.score_one(3, 3)  # 100 % negative, but only three mentions
     assert not s.alert
+
+
+def test_a_weekly_rhythm_is_learnt_not_alerted() -> None:
+    rng = np.random.default_rng(0)
+    hours = np.arange(24 * 7 * 6)
+    weekend = ((hours // 24) % 7) >= 5
+    rate = 20 * (1 + 0.8 * np.sin(2 * np.pi * (hours % 24) / 24)) * np.where(weekend, 2.0, 1.0)
+    x = rng.poisson(rate).astype(float)
+    late = slice(24 * 7 * 3, None)  # after three weeks of learning
+    weekly = SpikeDetector(period=24).run(x)
+    daily_only = SpikeDetector(period=24, weekly=False).run(x)
+    assert sum(s.alert for s in weekly[late]) <= 1  # at most a noise record
+    det = SpikeDetector(period=24)
+    det.run(x)
+    assert det.weekday[5] > 1.5 * det.weekday[2]  # Saturday is about twice a Wednesday
+    assert sum(s.alert for s in daily_only) >= sum(s.alert for s in weekly)

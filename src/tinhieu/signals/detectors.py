@@ -7,7 +7,9 @@ ahead, so batch results equal what streaming would have said at the time.
 
 :class:`SpikeDetector` (volumes, interactions, unique authors)
     * **Baseline** — a level times a seasonal factor per phase of the day (24 hourly
-      phases, or 288 five-minute ones), both exponentially weighted. Each update clips the
+      phases, or 288 five-minute ones) times a day-of-week factor (``weekly``, moved
+      once a day by the day's ratio of observed to expected), all exponentially
+      weighted. Each update clips the
       bucket's ratio to the baseline, so a spike barely moves the baseline it is judged
       against (robust to outliers).
     * **Deviation** — over several time scales at once (e.g. 1, 6, 24 and 72 buckets),
@@ -44,6 +46,8 @@ import numpy.typing as npt
 
 F64 = npt.NDArray[np.float64]
 
+#: How fast a day-of-week factor follows its days (after the first weeks' running mean).
+WEEKDAY_RATE: Final = 0.1
 #: Phases of the daily rhythm per grain.
 PERIODS: Final[dict[str, int]] = {"hour": 24, "day": 7, "5min": 288}
 
@@ -115,6 +119,7 @@ class SpikeDetector:
         min_deviation: float = 4.0,
         min_expected: float = 0.05,
         phase: int = 0,
+        weekly: bool = True,
     ) -> None:
         if period < 1 or not scales or min(scales) < 1:
             raise ValueError("period and scales must be positive")
@@ -131,6 +136,10 @@ class SpikeDetector:
         self.phase = phase  # the phase of the first bucket (a detector started mid-stream)
         self.level: float | None = None
         self.season = np.ones(period)
+        #: day-of-week factors (``weekly``): the weekly rhythm on top of the daily one
+        self.weekly = weekly
+        self.weekday = np.ones(7)
+        self._day = [0.0, 0.0]  # the current day's clipped observed and expected sums
         self.t = 0  # buckets learnt
         self.since_alert = 10**9
         width = max(self.scales)
@@ -145,7 +154,8 @@ class SpikeDetector:
         if self.level is None:
             return 0.0
         ph = (self.t + self.phase) % self.period
-        return max(self.level * float(self.season[ph]), self.min_expected)
+        week = float(self.weekday[((self.t + self.phase) // self.period) % 7])
+        return max(self.level * float(self.season[ph]) * week, self.min_expected)
 
     def _residuals(
         self, x: float, fraction: float = 1.0
@@ -213,8 +223,30 @@ class SpikeDetector:
             mean = float(self.season.mean())
             if mean > 0:
                 self.season /= mean
+        if self.weekly:
+            self._learn_weekday(e * ratio, e, ph, visits)
         self.since_alert = 0 if alerted else self.since_alert + 1
         self.t += 1
+
+    def _learn_weekday(self, clipped: float, expected: float, ph: int, day: int) -> None:
+        """At the end of each day, move its weekday's factor towards the day's ratio of
+        (clipped) observed to expected counts; keep the factors' mean at 1."""
+        self._day[0] += clipped
+        self._day[1] += expected
+        if ph != self.period - 1:
+            return
+        obs, exp = self._day
+        self._day = [0.0, 0.0]
+        if exp <= 0:
+            return
+        dow = ((self.t + self.phase) // self.period) % 7  # the day just completed
+        weeks = day // 7
+        rate = max(WEEKDAY_RATE, 1.0 / (weeks + 2))
+        self.weekday[dow] += rate * (self.weekday[dow] * obs / exp - self.weekday[dow])
+        if dow == 6:
+            mean = float(self.weekday.mean())
+            if mean > 0:
+                self.weekday /= mean
 
     def skip_one(self) -> None:
         """A bucket with no data (a collection gap): time moves on, nothing is learnt."""

@@ -11,7 +11,8 @@ kind                series and detector                                        m
 ==================  =========================================================  ==========
 volume_spike        mentions, :class:`SpikeDetector` (1–24 h scales)           volume
 vanity_spike        the same alert when ≥ 50 % of its mentions are flagged     volume
-                    spam (giveaway, seeding, ads) or ≥ 50 % of its
+                    spam (giveaway, seeding, ads) or sit in a giveaway
+                    thread, or ≥ 50 % of its
                     interactions are vanity interactions
 negative_shift      negative / analysed, :class:`ShareShiftDetector`           negative_share
 emerging_aspect     negative opinions per aspect, :class:`SpikeDetector`       negative
@@ -110,6 +111,7 @@ class BucketRow:
     flagged: float = 0.0
     interactions: float = 0.0
     vanity: float = 0.0
+    vanity_mentions: float = 0.0  # flagged, or in a giveaway thread
     big: float = 0.0
     negative: float = 0.0
     analysed: float = 0.0
@@ -206,6 +208,7 @@ class TopicMonitor:
                 min_expected=RARE_EXPECTED,
                 min_deviation=RISK_DEVIATION,
                 phase=self.t,
+                weekly=False,  # rare events have no weekly rhythm to learn
             )
         return self.risks[name]
 
@@ -262,7 +265,7 @@ class TopicMonitor:
         def volume(s: Score) -> _Candidate:
             w = s.scale
             m = _sum(window, w, lambda r: r.mentions)
-            f = _sum(window, w, lambda r: r.flagged) / m if m else 0.0
+            f = _sum(window, w, lambda r: max(r.flagged, r.vanity_mentions)) / m if m else 0.0
             it = _sum(window, w, lambda r: r.interactions)
             v = _sum(window, w, lambda r: r.vanity) / it if it else 0.0
             kind: SignalKind = "vanity_spike" if max(f, v) >= VANITY_SHARE else "volume_spike"
@@ -427,6 +430,7 @@ def bucket_rows(
                 flagged=float(r["flagged"]),
                 interactions=float(r["interactions"]),
                 vanity=float(r["vanity_interactions"]),
+                vanity_mentions=float(r["vanity_mentions"]),
                 big=float(r["big"]),
                 negative=float(r["negative"]),
                 analysed=float(r["analysed"]),

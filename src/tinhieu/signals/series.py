@@ -39,7 +39,8 @@ Vanity interactions
     the fetched window are labelled ``giveaway`` and they are at least half of its
     spam-checked comments) together with all its comments — the giveaway post itself is
     usually the brand's own, labelled ``none``, and "done", "tag @bạn" under it are not
-    labelled. Those comments still count as opinions unless they are flagged themselves
+    labelled. ``vanity_mentions`` counts the mentions these rules cover (flagged or in a
+    giveaway thread). Those comments still count as opinions unless they are flagged themselves
     (a complaint under a minigame post — "lần trước trúng mà không nhận được quà" — is
     exactly what early warning is for).
 Big sources
@@ -168,6 +169,7 @@ SERIES_COLUMNS: Final[tuple[str, ...]] = (
     "big",
     "big_share",
     "vanity_interactions",
+    "vanity_mentions",
     "flagged",
     "complete",
     "gap",
@@ -183,6 +185,7 @@ _COUNTS: Final[tuple[str, ...]] = (
     "authors",
     "big",
     "vanity_interactions",
+    "vanity_mentions",
     "flagged",
 )
 
@@ -409,6 +412,7 @@ _MEASURES_SQL: Final = (
     "count(DISTINCT akey) FILTER (WHERE t) AS authors, "
     "count(*) FILTER (WHERE t AND big) AS big, "
     "CAST(sum(ix) FILTER (WHERE t AND vanity) AS BIGINT) AS vanity_interactions, "
+    "count(*) FILTER (WHERE t AND vanity) AS vanity_mentions, "
     "count(*) FILTER (WHERE t AND flagged) AS flagged"
 )
 _ASPECT_OPINION = "NOT flagged"
@@ -424,6 +428,7 @@ _ASPECT_SQL: Final = (
     "count(DISTINCT akey) AS authors, "
     "count(*) FILTER (WHERE big) AS big, "
     "CAST(sum(ix) FILTER (WHERE vanity) AS BIGINT) AS vanity_interactions, "
+    "count(*) FILTER (WHERE vanity) AS vanity_mentions, "
     "count(*) FILTER (WHERE flagged) AS flagged"
 )
 
