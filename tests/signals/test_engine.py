@@ -202,3 +202,24 @@ def test_a_burst_in_the_current_hour_is_caught_before_the_hour_ends() -> None:
     # the completed hour does not fire the same bucket twice
     done = BucketRow(t, t + timedelta(hours=1), mentions=60, analysed=60, negative=6)
     assert [c for c in mon.step(done) if c.kind == "volume_spike"] == []
+
+
+def test_one_platform_surging_alone_is_its_own_spike(store: DuckDBStore) -> None:
+    rows = _background(7, rate=30)  # Facebook carries the topic
+    rng = np.random.default_rng(3)
+    for h in range(DAYS * 24):  # a trickle on TikTok
+        if rng.random() < 0.5:
+            rows.append(_m(START + timedelta(hours=h, minutes=30), "video mới", platform="tiktok"))
+    surge = START + timedelta(days=10, hours=4)
+    rows += [
+        _m(surge + timedelta(minutes=2 * i), f"trend #{i}", platform="tiktok") for i in range(25)
+    ]
+    add(store, rows)
+    found = _detect(store)
+    tiktok = [s for s in found if s.dimension == "platform"]
+    assert [s.dimension_value for s in tiktok] == ["tiktok"]
+    assert surge <= tiktok[0].bucket_start < surge + timedelta(hours=2)
+    assert tiktok[0].evidence.platforms == {"tiktok": tiktok[0].evidence.platforms["tiktok"]}
+    assert not [
+        s for s in found if s.measure == "volume" and s.dimension is None and s.severity >= 4
+    ]

@@ -9,7 +9,9 @@ said at the time — and turns the alerts inside ``[since, until)`` into
 ==================  =========================================================  ==========
 kind                series and detector                                        measure
 ==================  =========================================================  ==========
-volume_spike        mentions, :class:`SpikeDetector` (1–24 h scales)           volume
+volume_spike        mentions, :class:`SpikeDetector` (1–24 h scales); also     volume
+                    per platform, when one platform surges and the topic
+                    as a whole does not (≥ 10 mentions on the scale)
 vanity_spike        the same alert when ≥ 50 % of its mentions are flagged     volume
                     spam (giveaway, seeding, ads) or sit in a giveaway
                     thread, or ≥ 50 % of its
@@ -76,6 +78,7 @@ RARE_EXPECTED: Final = 0.005  # the floor of a risk category's hourly baseline
 RISK_DEVIATION: Final = 3.0
 #: Negative signals at least this severe count as complaints for the crisis stage.
 STAGE_SIGNAL_SEVERITY: Final = 5
+MIN_PLATFORM_SPIKE: Final = 10  # mentions a platform-only spike needs on its scale
 CALM_MARGIN: Final = 0.1  # a spike this close to the usual negative share is "calm"
 CALM_CAP: Final = 5
 
@@ -117,6 +120,7 @@ class BucketRow:
     analysed: float = 0.0
     aspects: dict[str, float] = field(default_factory=dict)  # negative opinions per aspect
     risks: dict[str, float] = field(default_factory=dict)  # mentions per risk category
+    platforms: dict[str, float] = field(default_factory=dict)  # mentions per platform
     complete: bool = True
     gap: bool = False
     fraction: float = 1.0  # how much of an incomplete bucket has passed
@@ -185,6 +189,7 @@ class TopicMonitor:
         self.share = ShareShiftDetector()
         self.aspects: dict[str, SpikeDetector] = {}
         self.risks: dict[str, SpikeDetector] = {}
+        self.platforms: dict[str, SpikeDetector] = {}
         for a in dict.fromkeys([*COMMERCE_ASPECTS, *aspects]):
             self._aspect(a)
         for c in RISK_CATEGORIES:
@@ -199,6 +204,11 @@ class TopicMonitor:
         if name not in self.aspects:
             self.aspects[name] = SpikeDetector(period=24, scales=(3, 6, 24), phase=self.t)
         return self.aspects[name]
+
+    def _platform(self, name: str) -> SpikeDetector:
+        if name not in self.platforms:
+            self.platforms[name] = SpikeDetector(period=24, scales=(1, 3, 6, 12, 24), phase=self.t)
+        return self.platforms[name]
 
     def _risk(self, name: str) -> SpikeDetector:
         if name not in self.risks:
@@ -230,9 +240,18 @@ class TopicMonitor:
             self._aspect(a)
         for c in row.risks:
             self._risk(c)
+        for p in row.platforms:
+            self._platform(p)
         if row.gap:
             if row.complete:
-                for d in (self.volume, self.big, *self.aspects.values(), *self.risks.values()):
+                detectors = (
+                    self.volume,
+                    self.big,
+                    *self.aspects.values(),
+                    *self.risks.values(),
+                    *self.platforms.values(),
+                )
+                for d in detectors:
                     d.skip_one()
                 self.rows.append(row)
                 for key in list(self.scores):
@@ -274,6 +293,18 @@ class TopicMonitor:
             return _Candidate(kind, "volume", row, s, calm=calm)
 
         run(("volume", None), self.volume, row.mentions, volume)
+        topic_spike = any(c.measure == "volume" for c in out) or ("volume", None) in fired_before
+
+        # one platform surging while the topic as a whole does not (a TikTok trend)
+        for name, det in self.platforms.items():
+
+            def platform(s: Score, name: str = name) -> _Candidate | None:
+                if topic_spike or s.observed_sum < MIN_PLATFORM_SPIKE:
+                    return None
+                base = volume(s)
+                return replace(base, dimension="platform", dimension_value=name)
+
+            run(("volume", name), det, row.platforms.get(name, 0.0), platform)
 
         def escalation(s: Score) -> _Candidate | None:
             if _sum(window, 24, lambda r: r.big) < MIN_BIG_24H:
@@ -413,6 +444,17 @@ def bucket_rows(
     for a in hits:
         start = pd.Timestamp(a["bucket_start"]).to_pydatetime()
         aspect_neg.setdefault(start, {})[str(a["aspect"])] = float(a["negative"])
+    by_platform = topic_series(
+        store, workspace, topic, grain="hour", since=since, until=until, now=now, by="platform"
+    )
+    platform_n: dict[datetime, dict[str, float]] = {}
+    prows: list[dict[Any, Any]] = by_platform.to_dict("records")
+    names = sorted({str(p["platform"]) for p in prows})
+    for p in prows:
+        start = pd.Timestamp(p["bucket_start"]).to_pydatetime()
+        platform_n.setdefault(start, dict.fromkeys(names, 0.0))[str(p["platform"])] = float(
+            p["mentions"]
+        )
     starts = [pd.Timestamp(x).to_pydatetime() for x in h["bucket_start"]]
     risks = _risk_series(store, workspace, topic, starts)
     rows = []
@@ -436,6 +478,7 @@ def bucket_rows(
                 analysed=float(r["analysed"]),
                 aspects=aspect_neg.get(start, {}),
                 risks={c: float(v[i]) for c, v in risks.items() if v[i]},
+                platforms=platform_n.get(start, {}),
                 complete=bool(r["complete"]),
                 gap=bool(r["gap"]),
                 fraction=min(max(frac, 0.0), 1.0),
@@ -525,6 +568,7 @@ def _to_signal(
             start=window_start,
             end=c.row.end,
             aspect=c.dimension_value if c.dimension == "aspect" else None,
+            platform=c.dimension_value if c.dimension == "platform" else None,
             negative_only=negative,
             keep=_carries(c.dimension_value) if c.dimension == "risk" else None,
         )
