@@ -26,9 +26,10 @@ Severity (1–10), documented in ``docs/signals.md``:
 ``1 + 0.75·(deviation − 4)``, plus 1 when the bucket is at least 3× its baseline and 2 when
 10×, plus 1 for a negative shift or escalation, plus 2 for health/hygiene/safety risk
 terms and 1 for other risk terms, plus 1 in an outbreak and 2 in a spread; vanity spikes
-are capped at 3, and volume spikes no more negative than usual (negative share within 10
-points of the learnt baseline: buzz, not an emergency) at 5 unless the topic is already
-smouldering or worse. Clamped to 1–10.
+are capped at 3, and "calm" signals at 5 unless the topic is in outbreak or spread: volume
+spikes no more negative than usual (negative share within 10 points of the learnt
+baseline) and emerging terms whose texts are mostly not negative — buzz, not an
+emergency. Clamped to 1–10.
 
 Persistence gate: a candidate of severity ≤ 3 is emitted only if the next bucket still
 deviates (≥ 3); it is then dated to that bucket, with ``persistence`` = 2 or more.
@@ -46,7 +47,7 @@ import math
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -62,7 +63,11 @@ from tinhieu.signals.risk import CATEGORIES as RISK_CATEGORIES
 from tinhieu.signals.risk import risk_terms
 from tinhieu.signals.series import topic_series, workspace_topics
 from tinhieu.signals.stages import StageReading, crisis_stages, stage_at
+from tinhieu.signals.terms import BASELINE_DAYS as TERM_BASELINE_DAYS
+from tinhieu.signals.terms import COOLDOWN_DAYS as TERM_COOLDOWN_DAYS
+from tinhieu.signals.terms import DayTerms, bursts, topic_day_terms
 from tinhieu.store.base import Store
+from tinhieu.text.normalise import fold
 
 HISTORY_DAYS: Final = 28
 KEEP_HOURS: Final = 17 * 24  # buckets a monitor keeps: the stage rules' baseline days
@@ -163,7 +168,7 @@ def severity(
         s += 2.0
     if kind == "vanity_spike":
         s = min(s, 3.0)
-    if calm and stage not in ("smouldering", "outbreak", "spread"):
+    if calm and stage not in ("outbreak", "spread"):
         s = min(s, float(CALM_CAP))
     return int(min(10, max(1, math.floor(s + 0.5))))
 
@@ -518,7 +523,95 @@ def detect_topic(
         sig = _to_signal(store, workspace, topic, c, report.stages, opts)
         if sig is not None and lo <= sig.bucket_start < hi and sig.severity >= opts.min_severity:
             report.signals.append(sig)
+    zone = ZoneInfo(store.workspace_timezone(workspace))
+    days = topic_day_terms(
+        store, workspace, topic, lo - timedelta(days=TERM_BASELINE_DAYS), min(hi, now_utc)
+    )
+    for sig in term_signals(store, workspace, topic, days, zone, report.stages, opts):
+        if lo <= sig.bucket_start < hi and sig.severity >= opts.min_severity:
+            report.signals.append(sig)
+    report.signals.sort(key=lambda x: x.bucket_start)
     return report
+
+
+def term_signals(
+    store: Store,
+    workspace: str,
+    topic: str,
+    days: Sequence[DayTerms],
+    zone: ZoneInfo,
+    stages: list[StageReading],
+    opts: DetectOptions,
+    *,
+    only_last: bool = False,
+    seen: dict[str, date] | None = None,
+) -> list[Signal]:
+    """``emerging_term`` signals for the bursting phrases of each complete local day of
+    ``days`` (``signals/terms.py``), dated to the day's last hour; a phrase is not
+    repeated within :data:`~tinhieu.signals.terms.COOLDOWN_DAYS`. ``only_last`` judges
+    the last day only (streaming); ``seen`` carries the last day each phrase burst."""
+    last_seen = seen if seen is not None else {}
+    out: list[Signal] = []
+    for i in range(len(days) - 1 if only_last else 0, len(days)):
+        day = days[i]
+        for burst in bursts(days, i):
+            key = fold(burst.term)
+            prev = last_seen.get(key)
+            if prev is not None and (day.day - prev).days <= TERM_COOLDOWN_DAYS:
+                continue
+            last_seen[key] = day.day
+            end = datetime.combine(day.day + timedelta(days=1), time(), zone).astimezone(UTC)
+            start = end - timedelta(hours=1)
+            before = days[max(0, i - TERM_BASELINE_DAYS) : i]
+            m = sum(d.texts for d in before) or 1
+            expected = burst.baseline_count * day.texts / m
+            reading = stage_at(stages, end)
+            stage = reading.stage if reading else None
+            # buzz (a campaign hashtag, seeding praise) is not an emergency
+            calm = day.negative_share(burst.term, burst.count) < 0.5
+            sev = severity("emerging_term", burst.z, burst.count, expected, stage=stage, calm=calm)
+            ev = Evidence(terms=(burst.term,))
+            if opts.with_evidence:
+                ev = evidence(
+                    store,
+                    workspace,
+                    topic,
+                    start=end - timedelta(days=1),
+                    end=end,
+                    keep=_has_phrase(burst.term),
+                )
+                ev = replace(ev, terms=(burst.term, *[t for t in ev.terms if t != burst.term]))
+            out.append(
+                Signal(
+                    workspace=workspace,
+                    topic=topic,
+                    kind="emerging_term",
+                    measure="term",
+                    grain="hour",
+                    bucket_start=start,
+                    bucket_end=end,
+                    observed=float(burst.count),
+                    baseline=round(expected, 4),
+                    deviation=round(burst.z, 3),
+                    severity=sev,
+                    persistence=1,
+                    window=24,
+                    dimension="term",
+                    dimension_value=burst.term,
+                    evidence=ev,
+                    stage=stage,
+                )
+            )
+    return out
+
+
+def _has_phrase(phrase: str) -> Callable[[str], bool]:
+    target = f" {fold(phrase)} "
+
+    def keep(text: str) -> bool:
+        return target in f" {' '.join(fold(text.lower()).split())} "
+
+    return keep
 
 
 def _stage_signal_ends(cands: Iterable[_Candidate]) -> list[datetime]:

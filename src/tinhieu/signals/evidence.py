@@ -70,7 +70,9 @@ __all__ = [
     "SNIPPET",
     "TermScore",
     "evidence",
+    "log_odds_z",
     "term_scores",
+    "text_sets",
 ]
 
 #: Characters of a mention's text kept in the evidence.
@@ -100,7 +102,15 @@ class TermScore:
     z: float  # log_odds / its standard error
 
 
-def _text_sets(texts: Sequence[str]) -> tuple[Counter[str], Counter[str], int]:
+def log_odds_z(a: int, n: int, b: int, m: int) -> tuple[float, float]:
+    """A phrase in ``a`` of ``n`` texts against ``b`` of ``m``: the ½-smoothed log odds
+    ratio and its z-score (the ratio over its standard error)."""
+    x, y, u, v = a + 0.5, n - a + 0.5, b + 0.5, m - b + 0.5
+    lor = math.log(x / y) - math.log(u / v)
+    return lor, lor / math.sqrt(1 / x + 1 / y + 1 / u + 1 / v)
+
+
+def text_sets(texts: Sequence[str]) -> tuple[Counter[str], Counter[str], int]:
     """Per phrase, how many texts contain it: texts with diacritics by exact phrase,
     texts typed without them by the folded phrase (as ``top_phrases`` merges them)."""
     exact: Counter[str] = Counter()
@@ -141,16 +151,14 @@ def term_scores(
     candidates = top_phrases(bucket, top=CANDIDATES, min_count=max(1, min_count))
     if n == 0 or not candidates:
         return []
-    exact, plain, m = _text_sets(baseline)
+    exact, plain, m = text_sets(baseline)
     if m == 0:
         return [TermScore(p, c, 0, 0.0, 0.0) for p, c in candidates[:top]]
     out: list[TermScore] = []
     for phrase, a in candidates:
         a = min(a, n)
         b = min(exact.get(phrase, 0) + plain.get(fold(phrase), 0), m)
-        x, y, u, v = a + 0.5, n - a + 0.5, b + 0.5, m - b + 0.5
-        lor = math.log(x / y) - math.log(u / v)
-        z = lor / math.sqrt(1 / x + 1 / y + 1 / u + 1 / v)
+        lor, z = log_odds_z(a, n, b, m)
         if lor > 0 and z >= min_z:
             out.append(TermScore(phrase, a, b, round(lor, 4), round(z, 4)))
     out.sort(key=lambda s: (-s.z, -s.count, s.term))

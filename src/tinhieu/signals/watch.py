@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from tinhieu.signals.engine import (
     DetectOptions,
@@ -28,10 +29,13 @@ from tinhieu.signals.engine import (
     _to_signal,
     bucket_rows,
     save_signals,
+    term_signals,
 )
 from tinhieu.signals.model import Signal
 from tinhieu.signals.series import workspace_topics
-from tinhieu.signals.stages import crisis_stages
+from tinhieu.signals.stages import StageReading, crisis_stages
+from tinhieu.signals.terms import BASELINE_DAYS as TERM_BASELINE_DAYS
+from tinhieu.signals.terms import topic_day_terms
 from tinhieu.store.base import Store
 
 
@@ -40,6 +44,8 @@ class _Topic:
     monitor: TopicMonitor
     next_start: datetime  # the first hour not yet learnt
     recent: list[_Candidate] = field(default_factory=list)  # the last day's candidates
+    terms_day: date | None = None  # the last local day judged for emerging terms
+    term_seen: dict[str, date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,7 @@ class Watcher:
         now = now or datetime.now(UTC)
         names = list(topics) if topics else workspace_topics(store, workspace)
         self.topics: dict[str, _Topic] = {}
+        self.zone = ZoneInfo(store.workspace_timezone(workspace))
         for name in names:
             monitor = TopicMonitor(name)
             start = now - timedelta(days=self.options.history_days)
@@ -77,7 +84,9 @@ class Watcher:
                     break
                 monitor.step(row)  # warm-up: what fired then is history, not news
                 nxt = row.end
-            self.topics[name] = _Topic(monitor, nxt)
+            state = _Topic(monitor, nxt)
+            state.terms_day = now.astimezone(self.zone).date() - timedelta(days=1)
+            self.topics[name] = state
 
     def tick(
         self,
@@ -106,13 +115,18 @@ class Watcher:
                     state.next_start = row.end
             cutoff = now - timedelta(days=1)
             state.recent = [c for c in state.recent if c.row.end > cutoff] + cands
-            if not cands:
+            yesterday = now.astimezone(self.zone).date() - timedelta(days=1)
+            new_day = state.terms_day is None or yesterday > state.terms_day
+            if not cands and not new_day:
                 continue
             stages = crisis_stages(state.monitor.hourly(), _stage_signal_ends(state.recent))
             for c in cands:
                 sig = _to_signal(self.store, self.workspace, name, c, stages, self.options)
                 if sig is not None and sig.severity >= self.options.min_severity:
                     fresh.append(sig)
+            if new_day:  # a local day has ended: its emerging terms
+                state.terms_day = yesterday
+                fresh += self._terms(name, state, yesterday, stages)
         new_ids = set()
         if fresh:
             known = {s.id for s in fresh if self._stored(s.id)}
@@ -129,6 +143,25 @@ class Watcher:
 
             sent = deliver_due(self.store, now=now, workspace=self.workspace).sent
         return TickResult([s for s in fresh if s.id in new_ids], queued, sent)
+
+    def _terms(
+        self, name: str, state: _Topic, day: date, stages: list[StageReading]
+    ) -> list[Signal]:
+        end = datetime.combine(day + timedelta(days=1), time(), self.zone)
+        start = end - timedelta(days=TERM_BASELINE_DAYS + 1)
+        days = topic_day_terms(self.store, self.workspace, name, start, end)
+        found = term_signals(
+            self.store,
+            self.workspace,
+            name,
+            days,
+            self.zone,
+            stages,
+            self.options,
+            only_last=True,
+            seen=state.term_seen,
+        )
+        return [s for s in found if s.severity >= self.options.min_severity]
 
     def _stored(self, signal_id: str) -> bool:
         return bool(self.store.fetch_all("SELECT 1 FROM signals WHERE id = ?", [signal_id]))
