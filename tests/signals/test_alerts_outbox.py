@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,19 +30,15 @@ from tinhieu.signals.alerts import (
     save_rule,
 )
 from tinhieu.signals.alerts.render import Message
-from tinhieu.store import DuckDBStore, Topic
+from tinhieu.store import DuckDBStore
 
 T0 = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)  # 10:00 in Ho Chi Minh City
 SLACK = {"url_env": "SLACK_URL"}
 
 
 @pytest.fixture
-def store() -> Iterator[DuckDBStore]:
-    s = DuckDBStore(":memory:")
-    s.ensure_workspace(WS, "Asia/Ho_Chi_Minh")
-    s.put_topic(Topic(WS, "Trà Mây", '"trà mây"', "brand"))
-    yield s
-    s.close()
+def store(alert_store: DuckDBStore) -> DuckDBStore:
+    return alert_store
 
 
 def _rule(store: DuckDBStore, name: str = "r", **kw: Any) -> None:

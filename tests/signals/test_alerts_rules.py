@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,18 +19,14 @@ from tinhieu.signals.alerts import (
     remove_rule,
     save_rule,
 )
-from tinhieu.store import DuckDBStore, Topic
+from tinhieu.store import DuckDBStore
 
 SLACK = {"url_env": "SLACK_URL"}
 
 
 @pytest.fixture
-def store() -> Iterator[DuckDBStore]:
-    s = DuckDBStore(":memory:")
-    s.ensure_workspace(WS, "Asia/Ho_Chi_Minh")
-    s.put_topic(Topic(WS, "Trà Mây", '"trà mây"', "brand"))
-    yield s
-    s.close()
+def store(alert_store: DuckDBStore) -> DuckDBStore:
+    return alert_store
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +13,7 @@ from tests.metrics.helpers import WS, add, mention, topics
 from tinhieu.metrics.scope import ScopeError
 from tinhieu.signals.evidence import SNIPPET, evidence, term_scores
 from tinhieu.signals.model import Evidence, Signal
-from tinhieu.store import DuckDBStore, open_store
+from tinhieu.store import DuckDBStore
 
 T = "Brand"
 OTHER = "Other"
@@ -27,17 +25,6 @@ def _local(*args: int) -> datetime:
 
 
 START, END = _local(2025, 3, 10, 10), _local(2025, 3, 10, 11)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[DuckDBStore]:
-    s = open_store(tmp_path / "evidence.duckdb")
-    s.ensure_workspace(WS, "Asia/Ho_Chi_Minh")
-    topics(s, {T: "brand", OTHER: "competitor"})
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def m(**fields: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,17 +38,6 @@ def _utc(*args: int) -> datetime:
 def _local(*args: int) -> datetime:
     """A time on the Ho Chi Minh City wall clock (UTC+7), as an aware UTC datetime."""
     return datetime(*args, tzinfo=UTC) - timedelta(hours=7)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[DuckDBStore]:
-    s = open_store(tmp_path / "series.duckdb")
-    s.ensure_workspace(WS, "Asia/Ho_Chi_Minh")
-    topics(s, {T: "brand", OTHER: "competitor"})
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def m(**fields: Any) -> dict[str, Any]:

@@ -550,6 +550,47 @@ def _project_z(
 # --------------------------------------------------------------------------- public API
 
 
+def _model_note(cal: _Calibrated) -> str:
+    season = int(cal.params["season_used"])
+    return "robust damped level + trend" + (
+        f" + seasonal profile of {season}" if season > 1 else ""
+    )
+
+
+def _interval_notes(cal: _Calibrated) -> list[str]:
+    return [
+        f"intervals: empirical quantiles of {cal.n_errors} out-of-sample errors "
+        f"from {cal.n_origins} past origins",
+        *cal.notes,
+    ]
+
+
+def _result(
+    kind: Kind,
+    mean: FloatArray,
+    lower: dict[float, FloatArray],
+    upper: dict[float, FloatArray],
+    levels: tuple[float, ...],
+    horizon: int,
+    cal: _Calibrated,
+    method: str,
+    assumptions: list[str],
+) -> Projection:
+    return Projection(
+        kind=kind,
+        mean=_readonly(mean),
+        lower=lower,
+        upper=upper,
+        levels=levels,
+        horizon=horizon,
+        season=int(cal.params["season_used"]),
+        method=method,
+        assumptions=tuple(assumptions),
+        params=cal.params,
+        n_calibration=cal.n_errors,
+    )
+
+
 def project_counts(
     values: ArrayLike,
     *,
@@ -583,31 +624,22 @@ def project_counts(
     n_missing = int(np.isnan(x).sum())
     assumptions = [
         "counts modelled on the log(x + 1) scale (multiplicative changes)",
-        "robust damped level + trend"
-        + (
-            f" + seasonal profile of {int(cal.params['season_used'])}"
-            if cal.params["season_used"] > 1
-            else ""
-        ),
+        _model_note(cal),
         "the recent trend continues, damped, capped at the largest moves seen in the history",
-        f"intervals: empirical quantiles of {cal.n_errors} out-of-sample errors "
-        f"from {cal.n_origins} past origins",
-        *cal.notes,
+        *_interval_notes(cal),
     ]
     if n_missing:
         assumptions.append(f"{n_missing} buckets without data skipped (not counted as zero)")
-    return Projection(
-        kind="counts",
-        mean=_readonly(mean),
-        lower=lower,
-        upper=upper,
-        levels=lv,
-        horizon=horizon,
-        season=int(cal.params["season_used"]),
-        method="robust damped Holt-Winters on log(x+1), conformal intervals",
-        assumptions=tuple(assumptions),
-        params=cal.params,
-        n_calibration=cal.n_errors,
+    return _result(
+        "counts",
+        mean,
+        lower,
+        upper,
+        lv,
+        horizon,
+        cal,
+        "robust damped Holt-Winters on log(x+1), conformal intervals",
+        assumptions,
     )
 
 
@@ -672,31 +704,22 @@ def project_share(
         "share modelled on the logit scale, shrunk towards the overall share "
         f"({p0:.3f}) by {_SHARE_PRIOR:g} pseudo-mentions",
         "each bucket weighted by its denominator (binomial variance + extra dispersion)",
-        "robust damped level + trend"
-        + (
-            f" + seasonal profile of {int(cal.params['season_used'])}"
-            if cal.params["season_used"] > 1
-            else ""
-        ),
+        _model_note(cal),
         den_note,
-        f"intervals: empirical quantiles of {cal.n_errors} out-of-sample errors "
-        f"from {cal.n_origins} past origins",
-        *cal.notes,
+        *_interval_notes(cal),
     ]
     if n_missing:
         assumptions.append(f"{n_missing} buckets without mentions skipped")
-    return Projection(
-        kind="share",
-        mean=_readonly(mean),
-        lower=lower,
-        upper=upper,
-        levels=lv,
-        horizon=horizon,
-        season=int(cal.params["season_used"]),
-        method="robust weighted damped Holt-Winters on logit(share), conformal intervals",
-        assumptions=tuple(assumptions),
-        params=cal.params,
-        n_calibration=cal.n_errors,
+    return _result(
+        "share",
+        mean,
+        lower,
+        upper,
+        lv,
+        horizon,
+        cal,
+        "robust weighted damped Holt-Winters on logit(share), conformal intervals",
+        assumptions,
     )
 
 
