@@ -95,15 +95,15 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "topic.parsed": ("Truy vấn hiểu là: {explain}", "Query understood as: {explain}"),
     "projection.volume": (
         "Nếu xu hướng này tiếp diễn {days} ngày, {measure} có thể {verb} "
-        "{low}–{high}/{unit} (khoảng {level} %){compare}.",
+        "{span}/{unit} (khoảng {level} %){compare}.",
         "If this trend continues for {days} days, {measure} could {verb} "
-        "{low}–{high} per {unit} ({level} % interval){compare}.",
+        "{span} per {unit} ({level} % interval){compare}.",
     ),
     "projection.share": (
         "Nếu xu hướng này tiếp diễn {days} ngày, {measure} có thể {verb} "
-        "{low}–{high} % (khoảng {level} %){compare}.",
+        "{span} % (khoảng {level} %){compare}.",
         "If this trend continues for {days} days, {measure} could {verb} "
-        "{low}–{high} % ({level} % interval){compare}.",
+        "{span} % ({level} % interval){compare}.",
     ),
     "projection.verb.up": ("lên", "rise to"),
     "projection.verb.down": ("giảm còn", "fall to"),

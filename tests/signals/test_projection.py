@@ -321,3 +321,10 @@ def test_projection_is_deterministic_and_read_only() -> None:
     np.testing.assert_array_equal(a.upper[0.95], b.upper[0.95])
     with pytest.raises(ValueError):
         a.mean[0] = 1.0
+
+
+def test_a_flat_series_is_described_with_one_number() -> None:
+    p = project_counts(np.full(40, 73.0), season=7, horizon=5)
+    vi = describe(p, measure="volume", current=73, lang="vi")
+    assert "ở mức 73/ngày" in vi and "73–73" not in vi
+    assert "73–73" not in describe(p, measure="volume", current=73, lang="en")

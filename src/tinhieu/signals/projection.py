@@ -943,6 +943,11 @@ def _window(horizon: int, grain: str) -> tuple[slice, str]:
     return slice(0, horizon), "1"
 
 
+def _span(low: str, high: str) -> str:
+    """ "1.200–1.900", or one number when the interval rounds to a point."""
+    return low if low == high else f"{low}–{high}"
+
+
 def describe(
     projection: Projection,
     *,
@@ -1003,8 +1008,7 @@ def describe(
             days=days,
             measure=t(f"projection.measure.{measure}", lang),
             verb=t(f"projection.verb.{verb}", lang),
-            low=_fmt_pct(low, lang),
-            high=_fmt_pct(high, lang),
+            span=_span(_fmt_pct(low, lang), _fmt_pct(high, lang)),
             level=level_txt,
             compare=compare,
         )
@@ -1044,8 +1048,7 @@ def describe(
         days=days,
         measure=t(f"projection.measure.{measure}", lang),
         verb=t(f"projection.verb.{verb}", lang),
-        low=lo_txt,
-        high=hi_txt,
+        span=_span(lo_txt, hi_txt),
         unit=unit_txt,
         level=level_txt,
         compare=compare,
