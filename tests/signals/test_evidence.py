@@ -282,3 +282,11 @@ def test_dates_are_local_days(store: DuckDBStore) -> None:
     )
     ev = _ev(store, start="2025-03-10", end="2025-03-10")  # the whole local day
     assert [x.source_id for x in ev.mentions] == ["in"]
+
+
+def test_fragments_of_listed_terms_are_dropped() -> None:
+    from tinhieu.signals.evidence import drop_fragments
+
+    terms = ["mùi", "nguyên liệu đi", "nguyên", "lạ", "liệu", "mùi lạ"]
+    assert drop_fragments(terms) == ["nguyên liệu đi", "mùi lạ"]
+    assert drop_fragments(["giao hàng", "hàng giả"]) == ["giao hàng", "hàng giả"]

@@ -69,6 +69,7 @@ __all__ = [
     "MIN_TERM_Z",
     "SNIPPET",
     "TermScore",
+    "drop_fragments",
     "evidence",
     "log_odds_z",
     "term_scores",
@@ -87,6 +88,8 @@ MAX_TEXTS: Final = 5000
 MIN_TERM_COUNT: Final = 2
 #: Smallest z-score (log odds ratio / its standard error) of a reported term.
 MIN_TERM_Z: Final = 1.96
+#: Extra terms scored so that dropping fragments still leaves ``limit`` of them.
+FRAGMENT_SLACK: Final = 5
 #: Candidate phrases of the bucket that are scored.
 CANDIDATES: Final = 300
 
@@ -100,6 +103,17 @@ class TermScore:
     baseline_count: int  # baseline texts containing it
     log_odds: float  # log odds ratio, ½-smoothed
     z: float  # log_odds / its standard error
+
+
+def drop_fragments(terms: Sequence[str]) -> list[str]:
+    """``terms`` without those that are a whole-word piece of another listed term
+    ("nguyên" beside "nguyên liệu đi"), in order."""
+    out = []
+    for t in terms:
+        padded = f" {t} "
+        if not any(o != t and padded in f" {o} " for o in terms):
+            out.append(t)
+    return out
 
 
 def log_odds_z(a: int, n: int, b: int, m: int) -> tuple[float, float]:
@@ -279,7 +293,8 @@ def evidence(
         bucket_texts = _texts(store, where, params)
         base_where, base_params = _where(workspace, topic, base_lo, lo, **filters)
         baseline_texts = _texts(store, base_where, base_params)
-        terms = tuple(s.term for s in term_scores(bucket_texts, baseline_texts, top=limit))
+        scored = term_scores(bucket_texts, baseline_texts, top=limit + FRAGMENT_SLACK)
+        terms = tuple(drop_fragments([s.term for s in scored])[:limit])
     return Evidence(
         mentions=tuple(
             EvidenceMention(
