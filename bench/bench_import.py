@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/bench_import.py                 # 1M rows, 3 runs
     .venv/bin/python bench/bench_import.py --rows 10000000 --runs 1   # the 10M run
+    .venv/bin/python bench/bench_import.py --without-ids   # ids derived from url/text
 
 Prints a table and writes bench/out/import.json. Each import runs in a fresh process
 (so its peak RSS is its own) on a fresh store.
@@ -94,34 +95,38 @@ HEADER = [
 ]
 
 
-def make_csv(path: Path, rows: int, seed: int = 7) -> None:
-    """A realistic export: Vietnamese headers, dd/mm/yyyy dates, 1,2K-style counts."""
+def make_csv(path: Path, rows: int, seed: int = 7, ids: bool = True) -> None:
+    """A realistic export: Vietnamese headers, dd/mm/yyyy dates, 1,2K-style counts.
+    Without ``ids`` there is no "Mã" column, and every fifth row has no url either: the
+    importer derives those ids from the url or from author, time and text."""
     rng = random.Random(seed)
     platforms = ["facebook", "tiktok", "youtube", "forum", "news"]
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(HEADER)
+        w.writerow(HEADER if ids else HEADER[1:])
         for i in range(rows):
             is_comment = i % 3 != 0
             likes = int(rng.paretovariate(1.2)) - 1
-            w.writerow(
-                [
-                    f"m{i}",
-                    platforms[i % 5],
-                    "comment" if is_comment else "post",
-                    f"m{i - i % 3}" if is_comment else "",
-                    f"https://example.vn/p/{i}",
-                    f"Người dùng {i % 50_000}",
-                    str(int(rng.paretovariate(1.1) * 300)),
-                    " ".join(rng.choices(WORDS, k=rng.randint(5, 30))),
-                    f"{1 + i % 28:02d}/{1 + (i // 28) % 12:02d}/2026 {i % 24:02d}:{i % 60:02d}",
-                    f"{likes / 1000:.1f}K".replace(".", ",") if likes > 10_000 else str(likes),
-                    str(rng.randint(0, 300)),
-                    str(rng.randint(0, 100)),
-                    "" if i % 5 in (0, 3) else str(rng.randint(0, 10**5)),
-                ]
-            )
+            row = [
+                f"m{i}",
+                platforms[i % 5],
+                "comment" if is_comment else "post",
+                f"m{i - i % 3}" if is_comment else "",
+                f"https://example.vn/p/{i}",
+                f"Người dùng {i % 50_000}",
+                str(int(rng.paretovariate(1.1) * 300)),
+                " ".join(rng.choices(WORDS, k=rng.randint(5, 30))),
+                f"{1 + i % 28:02d}/{1 + (i // 28) % 12:02d}/2026 {i % 24:02d}:{i % 60:02d}",
+                f"{likes / 1000:.1f}K".replace(".", ",") if likes > 10_000 else str(likes),
+                str(rng.randint(0, 300)),
+                str(rng.randint(0, 100)),
+                "" if i % 5 in (0, 3) else str(rng.randint(0, 10**5)),
+            ]
+            if not ids:
+                row = row[1:]
+                row[3] = "" if i % 5 == 4 else row[3]  # the url
+            w.writerow(row)
     tmp.rename(path)
 
 
@@ -174,6 +179,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--without-ids", action="store_true", help="a file with no id column")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "SRC", "DB"))
     args = parser.parse_args()
     if args.child:
@@ -181,10 +187,11 @@ def main() -> None:
         return
     DATA.mkdir(exist_ok=True)
     OUT.mkdir(exist_ok=True)
-    src = DATA / f"mentions-{args.rows}.csv"
+    name = f"mentions-{args.rows}" + ("-noid" if args.without_ids else "")
+    src = DATA / f"{name}.csv"
     if not src.exists():
         t = time.perf_counter()
-        make_csv(src, args.rows)
+        make_csv(src, args.rows, ids=not args.without_ids)
         print(f"generated {src} in {time.perf_counter() - t:.1f}s")
     size_mb = src.stat().st_size / 1e6
     ours, parse, load = [], [], []
@@ -222,7 +229,9 @@ def main() -> None:
         "targets": {"rows_per_s": 200_000, "peak_rss_mb_10M": 2048},
     }
     print(json.dumps(report, indent=2))
-    (OUT / f"import-{args.rows}.json").write_text(json.dumps(report, indent=2))
+    report["without_ids"] = args.without_ids
+    suffix = "-noid" if args.without_ids else ""
+    (OUT / f"import-{args.rows}{suffix}.json").write_text(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

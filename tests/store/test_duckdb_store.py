@@ -153,3 +153,49 @@ def test_memory_is_capped_and_the_cap_is_validated(
     monkeypatch.setenv("TINHIEU_DUCKDB_MEMORY", "1GB'; DROP TABLE mentions; --")
     with pytest.raises(StoreError, match="invalid memory limit"):
         open_store(tmp_path / "c.duckdb")
+
+
+def test_upsert_batches_all_new_all_stored_mixed_and_repeating_ids() -> None:
+    """The classification shortcuts (no filtering when a batch is all new or all stored,
+    no grouping when no source_id repeats) count and store exactly as the general path."""
+    store = open_store(":memory:")
+    fresh = store.upsert_mentions(batch([{"source_id": str(i), "likes": i} for i in range(5)]))
+    assert (fresh.inserted, fresh.updated, fresh.unchanged, fresh.in_batch_duplicates) == (
+        5,
+        0,
+        0,
+        0,
+    )
+    stored = store.upsert_mentions(
+        batch([{"source_id": str(i), "likes": i + (i == 2)} for i in range(5)])
+    )
+    assert (stored.inserted, stored.updated, stored.unchanged) == (0, 1, 4)
+    # The same source_id on two platforms is two keys; a real repeat keeps the last row.
+    mixed = store.upsert_mentions(
+        batch(
+            [
+                {"source_id": "4", "likes": 40},
+                {"source_id": "9", "likes": 1},
+                {"source_id": "9", "likes": 2, "platform": "tiktok"},
+                {"source_id": "9", "likes": 3},
+                {"source_id": "1", "likes": 1},
+            ]
+        )
+    )
+    assert (mixed.inserted, mixed.updated, mixed.unchanged, mixed.in_batch_duplicates) == (
+        2,
+        1,
+        1,
+        1,
+    )
+    rows = store.fetch_all("SELECT platform, source_id, likes FROM mentions ORDER BY ALL")
+    assert rows == [
+        ("facebook", "0", 0),
+        ("facebook", "1", 1),
+        ("facebook", "2", 3),
+        ("facebook", "3", 3),
+        ("facebook", "4", 40),
+        ("facebook", "9", 3),
+        ("tiktok", "9", 2),
+    ]
+    assert store.check_unique() == 0

@@ -8,7 +8,6 @@ original values; nothing else is dropped.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ from datetime import UTC, datetime
 from typing import Final
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -33,7 +34,7 @@ from tinhieu.sources.values import (
     placeholders_to_null,
 )
 from tinhieu.store.base import Reject
-from tinhieu.text.normalise import nfc_array, nfc_fast
+from tinhieu.text.normalise import is_nfc, nfc_array, nfc_fast
 
 MAX_FIELD_BYTES: Final[int] = 1 << 20  # a cell over 1 MiB is junk, not a social post
 _INT_FIELDS: Final[tuple[str, ...]] = (*COUNT_FIELDS, "author_followers")
@@ -62,12 +63,71 @@ def _column(table: pa.Table, name: str | None) -> pa.Array | None:
     if name is None or name not in table.column_names:
         return None
     col = table.column(name)
-    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if isinstance(col, pa.ChunkedArray):
+        return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+    return col
 
 
 def _blank_to_null(arr: pa.Array) -> pa.Array:
-    stripped = pc.utf8_trim_whitespace(arr)
-    return pc.if_else(pc.equal(pc.utf8_length(stripped), 0), pa.scalar(None, pa.string()), stripped)
+    """Values trimmed of surrounding whitespace; blank ones NULL."""
+    # Checking first costs about as much as trimming a column of short values.
+    big = arr.nbytes >= 24 * len(arr)
+    stripped = arr if big and not may_need_trim(arr) else pc.utf8_trim_whitespace(arr)
+    empty = pc.equal(pc.binary_length(stripped), 0)
+    if not pc.any(empty).as_py():
+        return stripped
+    return pc.if_else(empty, pa.scalar(None, pa.string()), stripped)
+
+
+# UTF-8 of the characters ``utf8_trim_whitespace`` removes: ASCII 0x09-0x0D, 0x1C-0x20;
+# C2 85 and C2 A0; E1 9A 80; E2 80 80-8A, E2 80 A8/A9/AF, E2 81 9F; E3 80 80.
+
+
+def may_need_trim(arr: pa.Array) -> bool:
+    """False when no value of the string column ``arr`` starts or ends with a character
+    that ``pc.utf8_trim_whitespace`` removes (then trimming would return it unchanged).
+
+    Looks at the first and last bytes of each value only: a value that starts with a
+    byte up to 0x20, with C2, or with E1-E3 followed by 80, 81 or 9A, or that ends
+    likewise, may need trimming (a superset of the whitespace characters above; most
+    text matches none). Empty values may be flagged too (harmless).
+    """
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return True
+    n = len(arr)
+    buffers = arr.buffers()
+    if n == 0 or buffers[2] is None or buffers[2].size == 0:
+        return False
+    width = np.int32 if pa.types.is_string(arr.type) else np.int64
+    offsets = np.frombuffer(buffers[1], dtype=width)[arr.offset : arr.offset + n + 1]
+    data: npt.NDArray[np.uint8] = np.frombuffer(buffers[2], np.uint8)
+    top = len(data) - 1
+    starts = np.minimum(offsets[:-1], top)
+    ends = offsets[1:]
+
+    def back(k: int) -> npt.NDArray[np.uint8]:  # the k-th last byte (below 0: byte 0)
+        last: npt.NDArray[np.uint8] = data[np.maximum(ends - k, 0)]
+        return last
+
+    first, last = data[starts], back(1)
+    if (first <= 0x20).any() or (last <= 0x20).any():
+        return True
+    before_last = back(2)
+    if (first == 0xC2).any() or (before_last == 0xC2).any():
+        return True
+    # Three-byte whitespace: E1-E3 then 80, 81 or 9A. Checked on the few candidates.
+    lead = (first >= 0xE1) & (first <= 0xE3)
+    if lead.any():
+        second = data[np.minimum(starts[lead] + 1, top)]
+        if (((second & 0xFE) == 0x80) | (second == 0x9A)).any():
+            return True
+    third_last = back(3)
+    lead = (third_last >= 0xE1) & (third_last <= 0xE3)
+    if lead.any():
+        second = before_last[lead]
+        if (((second & 0xFE) == 0x80) | (second == 0x9A)).any():
+            return True
+    return False
 
 
 class _Reasons:
@@ -95,6 +155,8 @@ def to_mentions(
     Returns the good rows as a table with the Mention schema and a Reject for each bad
     row, carrying its line, reason and the original values.
     """
+    if any(col.num_chunks > 1 for col in table.columns):
+        table = table.combine_chunks()  # once, not for every use of a column
     n = table.num_rows
     reasons = _Reasons(n)
     mapping = plan.mapping
@@ -130,7 +192,7 @@ def to_mentions(
         if col is None:
             continue
         if name == "author_name":  # few distinct values: normalise each once
-            out[name] = map_unique(col, nfc_fast)
+            out[name] = col if is_nfc(col) else map_unique(col, nfc_fast)
         else:
             out[name] = nfc_array(col)
     for name in _PLAIN_FIELDS:
@@ -211,9 +273,9 @@ def to_mentions(
 
     # Reactions by type and raw attributes.
     if mapping.reactions:
-        out["reactions"] = _reactions_json(table, mapping.reactions, reasons)
+        out["reactions"], total = _reactions(table, mapping.reactions, reasons)
         if "likes" not in out:
-            out["likes"] = _sum_reactions(out["reactions"])
+            out["likes"] = total
     attr_cols: dict[str, pa.Array | None] = {
         c: _blank_to_null(col) for c in mapping.unmapped if (col := _column(table, c)) is not None
     }
@@ -268,46 +330,118 @@ def map_unique(arr: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
     return pc.take(mapped, encoded.indices)
 
 
+_PART_NAMES: Final[tuple[str, ...]] = (
+    "platform",
+    "author_id",
+    "author_name",
+    "created_at",
+    "title",
+    "text",
+)
+
+
 def _derive_ids(source_id: pa.Array, out: dict[str, pa.Array]) -> pa.Array:
     """Fill missing ids with a stable hash: of the url when there is one, otherwise of
-    platform, author, time and text. Re-importing the same row gives the same id."""
-    ids = source_id.to_pylist()
-    url = out["url"].to_pylist() if "url" in out else [None] * len(ids)
-    parts = [
-        out[k].to_pylist() if k in out else [None] * len(ids)
-        for k in ("platform", "author_id", "author_name", "created_at", "title", "text")
-    ]
-    for i, current in enumerate(ids):
-        if current is not None:
-            continue
-        basis = f"url\x1f{url[i]}" if url[i] else "\x1f".join(str(p[i]) for p in parts)
-        ids[i] = "h:" + hashlib.sha1(basis.encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
-    return pa.array(ids, pa.string())
+    platform, author, time and text. Re-importing the same row gives the same id.
+
+    The id is ``h:`` and the first 20 hex digits of the SHA-1 of the UTF-8 text
+    ``url<US><url>`` when the url is not empty, otherwise of the six parts joined by
+    <US> (U+001F), a missing part written ``None``. DuckDB computes them for the whole
+    column at once.
+    """
+    n = len(source_id)
+    columns: dict[str, pa.Array] = {"sid": source_id.cast(pa.string())}
+    for i, name in enumerate(("url", *_PART_NAMES)):
+        col = out.get(name)
+        if col is None or col.null_count == len(col):
+            col = pa.nulls(n, pa.string())
+        elif not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            raise TypeError(f"{name}: an id is derived from text, not {col.type}")
+        columns[f"p{i}"] = col.cast(pa.string())
+    parts = " || chr(31) || ".join(
+        f"coalesce(p{i}, 'None')" for i in range(1, len(_PART_NAMES) + 1)
+    )
+    sql = (
+        "SELECT CASE WHEN sid IS NOT NULL THEN sid ELSE 'h:' || left(sha1("
+        "CASE WHEN p0 IS NOT NULL AND p0 <> '' THEN 'url' || chr(31) || p0 "
+        f"ELSE {parts} END), 20) END AS id FROM t"
+    )
+    return _duckdb_column(pa.table(columns), sql)
+
+
+def _duckdb_column(table: pa.Table, sql: str) -> pa.Array:
+    """The one column ``sql`` selects from ``table`` (registered as ``t``), in order."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        con.register("t", table)
+        result = con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
+    col = result.column(0)
+    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+
+
+# How DuckDB writes a JSON string (``CAST(... AS JSON)``): json.dumps with
+# ensure_ascii=False, but \u escapes in upper-case hex.
+_JSON_ESCAPES: Final[dict[int, str]] = {
+    **{c: f"\\u{c:04X}" for c in range(0x20)},
+    0x08: "\\b",
+    0x09: "\\t",
+    0x0A: "\\n",
+    0x0C: "\\f",
+    0x0D: "\\r",
+    0x22: '\\"',
+    0x5C: "\\\\",
+}
+_NEEDS_ESCAPE: Final[str] = '[\\x00-\\x1f"\\\\]'
+
+
+def _json_string(text: str) -> str:
+    return '"' + text.translate(_JSON_ESCAPES) + '"'
+
+
+def _json_escape(arr: pa.Array) -> pa.Array:
+    """Each value escaped as inside a JSON string (without the quotes)."""
+    if not pc.any(pc.match_substring_regex(arr, _NEEDS_ESCAPE)).as_py():
+        return arr
+    arr = pc.replace_substring(arr, "\\", "\\\\")  # first: later escapes add backslashes
+    arr = pc.replace_substring(arr, '"', '\\"')
+    for code in range(0x20):
+        if pc.any(pc.match_substring(arr, chr(code))).as_py():
+            arr = pc.replace_substring(arr, chr(code), _JSON_ESCAPES[code])
+    return arr
 
 
 def _attrs_json(columns: dict[str, pa.Array]) -> pa.Array:
-    """One JSON object per row of the given string columns; NULL cells are left out and
-    a row with none gives NULL. Built by DuckDB (column names are passed as parameters,
-    never spliced into SQL)."""
-    names = list(columns)
-    safe = pa.table({f"c{i}": columns[n] for i, n in enumerate(names)})
-    entries = ", ".join(f"{{'k': ?, 'v': c{i}}}" for i in range(len(names)))
-    con = duckdb.connect()
-    try:
-        con.register("t", safe)
-        result = con.sql(
-            "SELECT CASE WHEN len(kv) = 0 THEN NULL "
-            "ELSE CAST(CAST(map_from_entries(kv) AS JSON) AS VARCHAR) END AS j FROM ("
-            f"SELECT list_filter([{entries}], lambda e: e.v IS NOT NULL) AS kv FROM t)",
-            params=names,
-        ).to_arrow_table()
-    finally:
-        con.close()
-    return result.column("j").combine_chunks()
+    """One JSON object per row of the given string columns, keys in the given order;
+    NULL cells are left out and a row with none gives NULL. The text is what DuckDB's
+    ``CAST(MAP AS JSON)`` writes (``{"k":"v","k2":"v2"}``), built with Arrow kernels."""
+    entries: list[pa.Array] = []
+    valid: pa.Array | None = None
+    for name, values in columns.items():
+        col = values.cast(pa.string())
+        key = "," + _json_string(name) + ':"'
+        entries.append(
+            pc.fill_null(pc.binary_join_element_wise(key, _json_escape(col), '"', ""), "")
+        )
+        valid = pc.is_valid(col) if valid is None else pc.or_(valid, pc.is_valid(col))
+    if valid is None:
+        raise ValueError("attrs need at least one column")
+    joined = pc.binary_join_element_wise(*entries, "") if len(entries) > 1 else entries[0]
+    # Every non-empty row starts with the comma of its first entry: that becomes the "{".
+    opened = pc.replace_substring(joined, ",", "{", max_replacements=1)
+    return pc.if_else(
+        valid, pc.binary_join_element_wise(opened, "}", ""), pa.scalar(None, pa.string())
+    )
 
 
-def _reactions_json(table: pa.Table, reactions: dict[str, str], reasons: _Reasons) -> pa.Array:
-    parsed: dict[str, list[int | None]] = {}
+def _reactions(
+    table: pa.Table, reactions: dict[str, str], reasons: _Reasons
+) -> tuple[pa.Array, pa.Array]:
+    """The ``reactions`` JSON of each row (``json.dumps(counts, sort_keys=True)`` of the
+    reactions it has, NULL when none) and their sum (NULL when none)."""
+    parsed: dict[str, pa.Array] = {}
     for column, reaction in reactions.items():
         col = _column(table, column)
         if col is None:
@@ -315,19 +449,29 @@ def _reactions_json(table: pa.Table, reactions: dict[str, str], reasons: _Reason
         values, errors = parse_counts(_blank_to_null(col))
         for i, msg in errors:
             reasons.add(i, f"{column}: {msg}")
-        parsed[reaction] = values.to_pylist()
-    rows: list[str | None] = []
-    for i in range(table.num_rows):
-        obj = {k: v[i] for k, v in parsed.items() if v[i] is not None}
-        rows.append(json.dumps(obj, sort_keys=True) if obj else None)
-    return pa.array(rows, pa.string())
-
-
-def _sum_reactions(reactions: pa.Array) -> pa.Array:
-    return pa.array(
-        [None if r is None else sum(json.loads(r).values()) for r in reactions.to_pylist()],
-        pa.int64(),
+        parsed[reaction] = values.cast(pa.int64())
+    n = table.num_rows
+    if not parsed:
+        return pa.nulls(n, pa.string()), pa.nulls(n, pa.int64())
+    entries: list[pa.Array] = []
+    total: pa.Array | None = None
+    valid: pa.Array | None = None
+    for name in sorted(parsed):
+        values = parsed[name]
+        text = values.cast(pa.string())
+        entry = pc.binary_join_element_wise(", " + json.dumps(name) + ": ", text, "")
+        entries.append(pc.fill_null(entry, ""))
+        zeroed = pc.fill_null(values, 0)
+        total = zeroed if total is None else pc.add(total, zeroed)
+        valid = pc.is_valid(values) if valid is None else pc.or_(valid, pc.is_valid(values))
+    assert total is not None and valid is not None
+    joined = pc.binary_join_element_wise(*entries, "") if len(entries) > 1 else entries[0]
+    # Every non-empty row starts with the ", " of its first entry: that becomes the "{".
+    opened = pc.replace_substring(joined, ", ", "{", max_replacements=1)
+    objects = pc.if_else(
+        valid, pc.binary_join_element_wise(opened, "}", ""), pa.scalar(None, pa.string())
     )
+    return objects, pc.if_else(valid, total, pa.scalar(None, pa.int64()))
 
 
 __all__ = ["MAX_FIELD_BYTES", "ConvertPlan", "map_unique", "to_mentions"]

