@@ -727,9 +727,14 @@ def detect(
 
 def save_signals(store: Store, signals: Sequence[Signal]) -> int:
     """Store signals not stored yet (by id); return how many were new."""
+    return len(store_new_signals(store, signals))
+
+
+def store_new_signals(store: Store, signals: Sequence[Signal]) -> list[Signal]:
+    """Store the signals not stored yet (by id), in one transaction; return them."""
     import json
 
-    new = 0
+    new: list[Signal] = []
     with store.transaction():
         for s in signals:
             if store.fetch_all("SELECT 1 FROM signals WHERE id = ?", [s.id]):
@@ -750,7 +755,7 @@ def save_signals(store: Store, signals: Sequence[Signal]) -> int:
                     json.dumps(s.to_dict(), ensure_ascii=False),
                 ],
             )
-            new += 1
+            new.append(s)
     return new
 
 

@@ -28,7 +28,7 @@ from tinhieu.signals.engine import (
     _stage_signal_ends,
     _to_signal,
     bucket_rows,
-    save_signals,
+    store_new_signals,
     term_signals,
 )
 from tinhieu.signals.model import Signal
@@ -127,12 +127,7 @@ class Watcher:
             if new_day:  # a local day has ended: its emerging terms
                 state.terms_day = yesterday
                 fresh += self._terms(name, state, yesterday, stages)
-        new_ids = set()
-        if fresh:
-            known = {s.id for s in fresh if self._stored(s.id)}
-            fresh = [s for s in fresh if s.id not in known]
-            save_signals(self.store, fresh)
-            new_ids = {s.id for s in fresh}
+        fresh = store_new_signals(self.store, fresh) if fresh else []
         queued = sent = 0
         if alert and fresh:
             from tinhieu.signals.alerts import dispatch
@@ -142,7 +137,7 @@ class Watcher:
             from tinhieu.signals.alerts import deliver_due
 
             sent = deliver_due(self.store, now=now, workspace=self.workspace).sent
-        return TickResult([s for s in fresh if s.id in new_ids], queued, sent)
+        return TickResult(fresh, queued, sent)
 
     def _terms(
         self, name: str, state: _Topic, day: date, stages: list[StageReading]
@@ -162,6 +157,3 @@ class Watcher:
             seen=state.term_seen,
         )
         return [s for s in found if s.severity >= self.options.min_severity]
-
-    def _stored(self, signal_id: str) -> bool:
-        return bool(self.store.fetch_all("SELECT 1 FROM signals WHERE id = ?", [signal_id]))
