@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= demo-workspace/tinhieu.duckdb
 
-.PHONY: demo test lint format install bench models clean
+.PHONY: demo test lint format install bench models clean serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ install: $(STAMP)
 ## Build the demo workspace, run the pipeline and print the summary.
 demo: $(STAMP)
 	$(BIN)/tinhieu demo --db $(DB)
+
+## Serve the dashboard and API over the demo workspace (http://127.0.0.1:8000).
+serve: $(STAMP)
+	$(BIN)/tinhieu serve --db $(DB)
 
 ## Lint (ruff + mypy) and run the whole test suite.
 test: lint

@@ -17,6 +17,7 @@ from tinhieu.cli_brief import brief
 from tinhieu.cli_common import UserError, _echo_json, _lang, _open, store_options, user_errors
 from tinhieu.cli_nlp import nlp
 from tinhieu.cli_signals import signals, watch
+from tinhieu.cli_web import serve, token, user
 from tinhieu.i18n import number, t
 from tinhieu.store import DEFAULT_WORKSPACE, open_store
 
@@ -408,6 +409,7 @@ def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: b
         click.echo(t("demo.building", lang, days=days, scale=scale, seed=seed, db=db))
     result = build_demo(Path(db), days=days, scale=scale, seed=seed, workspace=workspace)
     with open_store(db) as store:
+        password = _demo_login(store, workspace)
         stats_ = summary(store, workspace, group="brand")
         warning = _demo_warning(store, workspace, days)
     if as_json:
@@ -419,6 +421,7 @@ def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: b
                 "stats": stats_.to_dict(),
                 "signals": [s.to_dict() for s in warning.signals],
                 "stages": warning.episodes,
+                "login": {"user": DEMO_USER, "password": password},
             }
         )
         return
@@ -437,6 +440,21 @@ def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: b
     _echo_warning(warning, lang=lang)
     click.echo()
     click.echo(t("demo.next", lang, db=db))
+    click.echo(t("demo.dashboard", lang, db=db, user=DEMO_USER, password=password))
+
+
+DEMO_USER = "demo"
+
+
+def _demo_login(store: Any, workspace: str) -> str:
+    """A demo admin with a fresh random password, printed by the demo."""
+    import secrets
+
+    from tinhieu.accounts import add_user
+
+    password = secrets.token_urlsafe(9)
+    add_user(store, DEMO_USER, password, display_name="Demo", workspace=workspace, role="admin")
+    return password
 
 
 @dataclass
@@ -517,3 +535,6 @@ main.add_command(alert)
 main.add_command(signals)
 main.add_command(watch)
 main.add_command(brief)
+main.add_command(serve)
+main.add_command(user)
+main.add_command(token)

@@ -173,6 +173,30 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Xong: {rows} đề cập trong {seconds:.1f} giây. Sự thật nền (ground truth): {truth}",
         "Done: {rows} mentions in {seconds:.1f} s. Ground truth: {truth}",
     ),
+    "web.serve.started": (
+        "Bảng điều khiển: {url}  (kho dữ liệu {db}; Ctrl-C để dừng)",
+        "Dashboard: {url}  (store {db}; Ctrl-C to stop)",
+    ),
+    "web.serve.no_users": (
+        "Chưa có người dùng. Tạo quản trị viên: tinhieu user add TÊN --workspace default",
+        "No users yet. Create an admin: tinhieu user add NAME --workspace default",
+    ),
+    "web.user.added": (
+        "Đã tạo/cập nhật {name}: vai trò {role} trong {workspace}.",
+        "Created/updated {name}: role {role} in {workspace}.",
+    ),
+    "web.user.removed": ("Đã gỡ {name} khỏi {workspace}.", "Removed {name} from {workspace}."),
+    "web.token.created": (
+        "Đã tạo token #{id}. Mã bí mật (chỉ hiện một lần):",
+        "Created token #{id}. Its secret (shown once only):",
+    ),
+    "web.token.revoked": ("Đã thu hồi token #{id}.", "Revoked token #{id}."),
+    "demo.dashboard": (
+        "Bảng điều khiển: tinhieu serve --db {db}  (hoặc make serve) rồi mở "
+        "http://127.0.0.1:8000 — đăng nhập: {user} / {password}",
+        "Dashboard: tinhieu serve --db {db}  (or make serve), then open "
+        "http://127.0.0.1:8000 — log in as {user} / {password}",
+    ),
     "demo.next": (
         "Thử tiếp: tinhieu stats --db {db} --group brand   |   "
         "tinhieu topic test --db {db} --query '\"giao hàng\" NEAR/3 chậm'",
@@ -834,6 +858,21 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Read the top mentions and decide whether to act.",
     ),
 }
+
+
+def register(messages: dict[str, tuple[str, str]]) -> None:
+    """Add a module's messages (the web pages keep theirs beside their code).
+
+    A key registered twice with different text is a programming error."""
+    for key, pair in messages.items():
+        known = _MESSAGES.get(key)
+        if known is not None and known != pair:
+            raise KeyError(f"message {key!r} registered twice with different text")
+        _MESSAGES[key] = pair
+
+
+def has(key: str) -> bool:
+    return key in _MESSAGES
 
 
 def current_lang(explicit: str | None = None) -> str:

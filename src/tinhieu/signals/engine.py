@@ -626,6 +626,19 @@ def _stage_signal_ends(cands: Iterable[_Candidate]) -> list[datetime]:
     return out
 
 
+def stage_signal_ends(signals: Iterable[Signal]) -> list[datetime]:
+    """The same rule as :func:`_stage_signal_ends`, for stored signals."""
+    return [
+        s.bucket_end
+        for s in signals
+        if (
+            s.kind in ("negative_shift", "emerging_aspect")
+            or (s.kind == "emerging_term" and s.dimension == "risk")
+        )
+        and s.severity >= STAGE_SIGNAL_SEVERITY
+    ]
+
+
 def _severity_of(c: _Candidate, stage: str | None = None) -> int:
     return severity(
         c.kind,

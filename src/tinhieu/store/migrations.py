@@ -143,6 +143,81 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             )""",
         ),
     ),
+    (
+        4,
+        "users, workspace memberships, web sessions, API tokens, signal cases, moderation",
+        (
+            """CREATE TABLE users (
+                name VARCHAR PRIMARY KEY,
+                display_name VARCHAR NOT NULL,
+                password_hash VARCHAR NOT NULL,
+                disabled BOOLEAN NOT NULL DEFAULT FALSE,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )""",
+            """CREATE TABLE memberships (
+                user_name VARCHAR NOT NULL,
+                workspace VARCHAR NOT NULL,
+                role VARCHAR NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (user_name, workspace)
+            )""",
+            """CREATE TABLE web_sessions (
+                token_hash VARCHAR PRIMARY KEY,
+                user_name VARCHAR NOT NULL,
+                workspace VARCHAR NOT NULL,
+                csrf VARCHAR NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                expires_at TIMESTAMPTZ NOT NULL
+            )""",
+            """CREATE TABLE api_tokens (
+                id BIGINT PRIMARY KEY,
+                token_hash VARCHAR NOT NULL UNIQUE,
+                user_name VARCHAR NOT NULL,
+                workspace VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                last_used_at TIMESTAMPTZ,
+                revoked_at TIMESTAMPTZ
+            )""",
+            """CREATE TABLE signal_cases (
+                workspace VARCHAR NOT NULL,
+                signal_id VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                assignee VARCHAR,
+                opened_at TIMESTAMPTZ NOT NULL,
+                acknowledged_at TIMESTAMPTZ,
+                acknowledged_by VARCHAR,
+                resolved_at TIMESTAMPTZ,
+                resolved_by VARCHAR,
+                PRIMARY KEY (workspace, signal_id)
+            )""",
+            """CREATE TABLE case_events (
+                workspace VARCHAR NOT NULL,
+                signal_id VARCHAR NOT NULL,
+                happened_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                user_name VARCHAR NOT NULL,
+                action VARCHAR NOT NULL,
+                note VARCHAR
+            )""",
+            """CREATE TABLE moderation (
+                workspace VARCHAR NOT NULL,
+                platform VARCHAR NOT NULL,
+                source_id VARCHAR NOT NULL,
+                decision VARCHAR NOT NULL,
+                decided_by VARCHAR NOT NULL,
+                note VARCHAR,
+                decided_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (workspace, platform, source_id)
+            )""",
+            """CREATE TABLE ingest_keys (
+                workspace VARCHAR NOT NULL,
+                idempotency_key VARCHAR NOT NULL,
+                response VARCHAR NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (workspace, idempotency_key)
+            )""",
+        ),
+    ),
 )
 
 LATEST: Final[int] = MIGRATIONS[-1][0]
