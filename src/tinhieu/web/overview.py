@@ -158,17 +158,24 @@ def overview(
     }
 
 
+def _float(value: Any) -> float | None:
+    """A number, or None for missing values (None, NaN)."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if number == number else None
+
+
 def _sov_rows(cur: Any, prev: Any) -> list[dict[str, Any]]:
     if not cur.share_of_voice.available:
         return []
     before = {
-        str(r["topic"]): float(r["share_pct"])
+        str(r["topic"]): _float(r["share_pct"])
         for r in prev.share_of_voice.table.to_dict("records")
-        if r["share_pct"] == r["share_pct"]
     }
     rows = []
     for r in cur.share_of_voice.table.to_dict("records"):
-        share = float(r["share_pct"]) if r["share_pct"] == r["share_pct"] else None
+        share = _float(r["share_pct"])
         was = before.get(str(r["topic"]))
         rows.append(
             {

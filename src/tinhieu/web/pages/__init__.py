@@ -1,14 +1,17 @@
-"""Server-rendered pages. Each module owns one page (or a small family) and its routes."""
+"""Server-rendered pages. Each module owns one page (or a small family) and its routes
+in a module-level ``router``; every module of this package is registered."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from fastapi import FastAPI
-
-from tinhieu.web.pages import overview, session
-
-ROUTERS = (session.router, overview.router)
 
 
 def register(app: FastAPI) -> None:
-    for router in ROUTERS:
-        app.include_router(router)
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        router = getattr(module, "router", None)
+        if router is not None:
+            app.include_router(router)
