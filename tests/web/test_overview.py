@@ -86,3 +86,20 @@ def test_other_workspace_sees_only_its_own(world: WebWorld, anonymous: TestClien
     default = anonymous.get("/api/v1/topics", headers=bearer(world, "viewer")).json()
     assert "Secret Brand" not in {t["name"] for t in default}
     assert XSS_TEXT  # the hostile mention lives in "default" only
+
+
+def test_cached_overview_follows_new_data(web_store: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.web.conftest import _add_rows, _mention
+
+    before = overview(web_store, "default", group="brand", days=7)
+    again = overview(web_store, "default", group="brand", days=7)
+    assert again == before  # served from the cache, equal to a fresh computation
+    at = datetime.now(UTC) - timedelta(hours=3)
+    _add_rows(web_store, "default", [_mention("default", "cache-1", "Lumi Tea ngon", "A", at)])
+    after = overview(web_store, "default", group="brand", days=7)
+    volume = {c["key"]: c["value"] for c in after["cards"]}["volume"]
+    old = {c["key"]: c["value"] for c in before["cards"]}["volume"]
+    # the new mention is three hours old: inside the 7 days that end with the newest day
+    assert volume == old + 1

@@ -10,6 +10,9 @@ is earlier, so an imported archive shows its own last weeks.
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, Literal
@@ -97,6 +100,60 @@ def _sov_share(stats: Any, topics: list[str]) -> tuple[float | None, str | None]
     return float(rows["share_pct"].sum()), None
 
 
+class _Cache:
+    """A small LRU of computed results, keyed by what they depend on.
+
+    Keys include the workspace's data version (:func:`_data_version`) and the current
+    hour, so new mentions, new signals or the turn of the hour make a fresh entry."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return copy.deepcopy(found)
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._lock:
+            self._items[key] = copy.deepcopy(value)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_OVERVIEWS = _Cache(128)
+_STAGES = _Cache(256)
+
+
+def _data_version(store: Store, workspace: str) -> tuple[Any, ...]:
+    """What derived views depend on: the workspace's mentions, topics, signals and the
+    analysts' corrections."""
+    data = store.fetch_all(
+        "SELECT count(*), max(updated_at), max(first_seen_at) FROM mentions WHERE workspace = ?",
+        [workspace],
+    )
+    found = store.fetch_all(
+        "SELECT count(*), max(detected_at) FROM signals WHERE workspace = ?", [workspace]
+    )
+    topics = store.fetch_all(
+        "SELECT count(*), max(created_at), string_agg(name || query || topic_group, '|') "
+        "FROM topics WHERE workspace = ?",
+        [workspace],
+    )
+    fixed = store.fetch_all(
+        "SELECT count(*), max(created_at) FROM corrections WHERE workspace = ?", [workspace]
+    )
+    return (*data[0], *found[0], *topics[0], *fixed[0])
+
+
 def overview(
     store: Store,
     workspace: str,
@@ -107,7 +164,37 @@ def overview(
     grain: Grain = "day",
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Everything the Overview shows, as plain data (JSON-ready)."""
+    """Everything the Overview shows, as plain data (JSON-ready).
+
+    Results are cached per process until the workspace's data changes or the hour
+    turns (``now`` given: not cached)."""
+    if now is not None:
+        return _overview(store, workspace, group=group, topic=topic, days=days, grain=grain,
+                         now=now)  # fmt: skip
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    version = _data_version(store, workspace)
+    key = (store.path, workspace, group, topic, days, grain, hour, version)
+    found = _OVERVIEWS.get(key)
+    if found is not None:
+        result: dict[str, Any] = found
+        return result
+    computed = _overview(store, workspace, group=group, topic=topic, days=days, grain=grain,
+                         version=version)  # fmt: skip
+    _OVERVIEWS.put(key, computed)
+    return computed
+
+
+def _overview(
+    store: Store,
+    workspace: str,
+    *,
+    group: str | None,
+    topic: str | None,
+    days: int,
+    grain: Grain,
+    now: datetime | None = None,
+    version: tuple[Any, ...] | None = None,
+) -> dict[str, Any]:
     if days not in PERIODS:
         raise ValueError(f"days must be one of {PERIODS}")
     if grain not in GRAINS:
@@ -154,7 +241,7 @@ def overview(
         "cards": [c.to_dict() for c in cards],
         "series": series(store, workspace, cur, topics, grain, tz, end),
         "share_of_voice": _sov_rows(cur, prev),
-        "stages": stages(store, workspace, topics, end, tz),
+        "stages": stages(store, workspace, topics, end, tz, version=version),
     }
 
 
@@ -277,9 +364,33 @@ def _hourly(
 
 
 def stages(
+    store: Store,
+    workspace: str,
+    topics: list[str],
+    end: date,
+    tz: str,
+    *,
+    version: tuple[Any, ...] | None = None,
+) -> list[dict[str, Any]]:
+    """The crisis stage of each topic at the end of the period, with its conditions.
+
+    Computing them reads two weeks of hourly series per topic, so they are cached per
+    process until the workspace's mentions or signals change, or the hour turns."""
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    version = version or _data_version(store, workspace)
+    key = (store.path, workspace, tuple(topics), end, tz, hour, version)
+    found = _STAGES.get(key)
+    if found is not None:
+        result: list[dict[str, Any]] = found
+        return result
+    computed = _stages(store, workspace, topics, end, tz)
+    _STAGES.put(key, computed)
+    return computed
+
+
+def _stages(
     store: Store, workspace: str, topics: list[str], end: date, tz: str
 ) -> list[dict[str, Any]]:
-    """The crisis stage of each topic at the end of the period, with its conditions."""
     from tinhieu.signals.engine import load_signals, stage_signal_ends
     from tinhieu.signals.series import topic_series
     from tinhieu.signals.stages import crisis_stages

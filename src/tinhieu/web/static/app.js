@@ -38,6 +38,23 @@
     return Date.parse(s) / 1000;
   }
 
+  var lang = document.documentElement.getAttribute("lang") || "vi";
+
+  /** 1234567 → "1,2 Tr" (vi) or "1.2M" (en): axis labels that fit. */
+  function compact(v) {
+    if (v === null || v === undefined) return "";
+    var a = Math.abs(v), units = lang === "vi" ? [[1e9, " tỷ"], [1e6, " tr"], [1e3, " N"]] : [[1e9, "B"], [1e6, "M"], [1e3, "k"]];
+    for (var i = 0; i < units.length; i++) {
+      if (a >= units[i][0]) {
+        var text = (v / units[i][0]).toFixed(a >= 10 * units[i][0] ? 0 : 1);
+        if (lang === "vi") text = text.replace(".", ",");
+        return text + units[i][1];
+      }
+    }
+    var plain = (Math.round(v * 10) / 10).toString();
+    return lang === "vi" ? plain.replace(".", ",") : plain;
+  }
+
   function drawCharts() {
     if (typeof uPlot === "undefined") return;
     var boxes = document.querySelectorAll("[data-chart]");
@@ -62,7 +79,7 @@
             spanGaps: false
           }
         ],
-        axes: [{}, { size: 70 }],
+        axes: [{}, { size: 60, values: function (u, vals) { return vals.map(compact); } }],
         legend: { show: true }
       };
       box.textContent = "";
