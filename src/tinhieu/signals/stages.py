@@ -122,6 +122,12 @@ def crisis_stages(
         _baseline(x) for x in (neg, ana, vol, big)
     )
     ends = pd.to_datetime(h["bucket_end"], utc=True)
+    end_ns = ends.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    end_dt = [t.to_pydatetime() for t in ends]
+    # plain arrays: the loop below reads one value of each per hour
+    vol_a, neg_a, ana_a, big_a = (x.to_numpy(dtype=float) for x in (vol, neg, ana, big))
+    bv_a, bn_a, ba_a, bb_a = (x.to_numpy(dtype=float) for x in (b_vol, b_neg, b_ana, b_big))
+    sv_a, sn_a, sb_a = (x.to_numpy(dtype=float) for x in (s_vol, s_neg, s_big))
     sig_times = np.array(
         sorted(pd.Timestamp(t).tz_convert("UTC").value for t in negative_signal_ends),
         dtype=np.int64,
@@ -133,17 +139,16 @@ def crisis_stages(
     hot_off = 0
     smoulder_since: int | None = None
     for i in range(len(h)):
-        end = ends.iloc[i]
         nums = {
-            "mentions_24h": float(vol.iloc[i]),
-            "negative_24h": float(neg.iloc[i]),
-            "analysed_24h": float(ana.iloc[i]),
-            "big_24h": float(big.iloc[i]),
+            "mentions_24h": float(vol_a[i]),
+            "negative_24h": float(neg_a[i]),
+            "analysed_24h": float(ana_a[i]),
+            "big_24h": float(big_a[i]),
         }
-        bv, bn, ba, bb = (float(x.iloc[i]) for x in (b_vol, b_neg, b_ana, b_big))
-        sv, sn, sb = (float(x.iloc[i]) for x in (s_vol, s_neg, s_big))
+        bv, bn, ba, bb = float(bv_a[i]), float(bn_a[i]), float(ba_a[i]), float(bb_a[i])
+        sv, sn, sb = float(sv_a[i]), float(sn_a[i]), float(sb_a[i])
         if any(math.isnan(x) for x in (bv, bn, ba, bb)):
-            out.append(StageReading(end.to_pydatetime(), "none", (), nums))
+            out.append(StageReading(end_dt[i], "none", (), nums))
             stage_hist.append("none")
             continue
         nums |= {
@@ -155,7 +160,7 @@ def crisis_stages(
         n_ana = nums["analysed_24h"]
         share = nums["negative_24h"] / n_ana if n_ana > 0 else 0.0
         nums |= {"negative_share_24h": share, "baseline_negative_share": p0}
-        t_ns = end.value
+        t_ns = int(end_ns[i])
         recent_signal = bool(
             len(sig_times) and np.any((sig_times <= t_ns) & (sig_times > t_ns - 24 * 3600 * 10**9))
         )
@@ -215,7 +220,7 @@ def crisis_stages(
                 stage = "smouldering"
         if stage == "smouldering" and (not stage_hist or stage_hist[-1] != "smouldering"):
             smoulder_since = i
-        out.append(StageReading(end.to_pydatetime(), stage, tuple(conds), nums))
+        out.append(StageReading(end_dt[i], stage, tuple(conds), nums))
         stage_hist.append(stage)
     return out
 
