@@ -282,7 +282,9 @@ def correct(
     *,
     by: str | None = None,
 ) -> int:
-    """Store an analyst's corrections of one mention and apply them at once."""
+    """Store an analyst's corrections of one mention and apply them at once (the
+    workspace's metrics rollup is dropped: metrics read the mentions until it is
+    rebuilt)."""
     checked = {f: _check_value(f, v) for f, v in values.items()}
     if not checked:
         raise CorrectionError("nothing to correct")
@@ -305,7 +307,13 @@ def correct(
                 "corrected_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [workspace, platform, source_id, field, value, text, by],
             )
-    return apply_corrections(store, workspace)
+    applied = apply_corrections(store, workspace)
+    # The metrics rollup counted the old label and cannot see this change (a correction
+    # changes no updated_at): forget it, so metrics scan until the next refresh.
+    from tinhieu.metrics.rollup import drop_rollup
+
+    drop_rollup(store, workspace)
+    return applied
 
 
 def apply_corrections(store: DuckDBStore, workspace: str) -> int:

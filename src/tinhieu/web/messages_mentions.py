@@ -118,7 +118,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "web.mentions.kind.article": ("Bài báo", "Article"),
     "web.mentions.kind.video": ("Video", "Video"),
     # --- detail ---
-    "web.mentions.detail_title": ("Đề cập {platform}/{source_id}", "Mention {platform}/{source_id}"),
+    "web.mentions.detail_title": (
+        "Đề cập {platform}/{source_id}",
+        "Mention {platform}/{source_id}",
+    ),
     "web.mentions.back": ("← Về danh sách đề cập", "← Back to mentions"),
     "web.mentions.record": ("Bản ghi", "Record"),
     "web.mentions.field": ("Trường", "Field"),
@@ -137,6 +140,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Bài gốc ({parent}) chưa được thu thập.",
         "The parent item ({parent}) was not collected.",
     ),
+    "web.mentions.thread_replies": ("Bình luận và trả lời", "Comments and replies"),
     "web.mentions.thread_empty": ("Chưa có bình luận nào.", "No comments yet."),
     "web.mentions.thread_capped": (
         "Chỉ hiện {n} bình luận/trả lời đầu tiên.",
@@ -144,7 +148,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "web.mentions.this_one": ("đề cập này", "this mention"),
     "web.mentions.corrections": ("Các lần sửa nhãn", "Corrections"),
-    "web.mentions.corrected_by": ("{field} → {value} bởi {by}, {when}", "{field} → {value} by {by}, {when}"),
+    "web.mentions.corrected_by": (
+        "{field} → {value} bởi {by}, {when}",
+        "{field} → {value} by {by}, {when}",
+    ),
     # --- corrections ---
     "web.mentions.correct": ("Sửa nhãn", "Correct labels"),
     "web.mentions.save": ("Lưu", "Save"),
