@@ -1,0 +1,202 @@
+"""Messages of the Topics, Authors and Settings pages (Vietnamese, English)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from tinhieu.i18n import register
+
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    # --- topics ---
+    "web.topics.title": ("Chủ đề", "Topics"),
+    "web.topics.intro": (
+        "Mỗi chủ đề là một truy vấn; các đề cập khớp truy vấn được gắn chủ đề đó và được "
+        "tính vào số liệu.",
+        "Each topic is a query; the mentions it matches are tagged with the topic and "
+        "counted in the metrics.",
+    ),
+    "web.topics.new": ("Tạo chủ đề", "New topic"),
+    "web.topics.edit_title": ("Sửa chủ đề: {name}", "Edit topic: {name}"),
+    "web.topics.name": ("Tên", "Name"),
+    "web.topics.group": ("Nhóm", "Group"),
+    "web.topics.query": ("Truy vấn", "Query"),
+    "web.topics.mentions": ("Đề cập", "Mentions"),
+    "web.topics.actions": ("Thao tác", "Actions"),
+    "web.topics.edit": ("Sửa", "Edit"),
+    "web.topics.none": ("Chưa có chủ đề nào.", "No topics yet."),
+    "web.topics.back": ("← Danh sách chủ đề", "← All topics"),
+    "web.topics.save": ("Lưu", "Save"),
+    "web.topics.cancel": ("Huỷ", "Cancel"),
+    "web.topics.delete": ("Xoá", "Delete"),
+    "web.topics.confirm_delete": (
+        "Xoá chủ đề “{name}”? Các đề cập sẽ bị bỏ gắn chủ đề này.",
+        "Delete the topic “{name}”? Its mentions will be untagged.",
+    ),
+    "web.topics.saved": (
+        "Đã lưu chủ đề “{name}”: {count} đề cập khớp.",
+        "Saved the topic “{name}”: {count} mentions match.",
+    ),
+    "web.topics.deleted": ("Đã xoá chủ đề “{name}”.", "Deleted the topic “{name}”."),
+    "web.topics.syntax_help": (
+        'Cú pháp: AND, OR, NOT, "cụm từ", từ*, #hashtag, NEAR/3, ngoặc ( ), '
+        "platform:facebook, author:…, lang:vi, kind:comment.",
+        'Syntax: AND, OR, NOT, "phrase", word*, #hashtag, NEAR/3, parentheses ( ), '
+        "platform:facebook, author:…, lang:vi, kind:comment.",
+    ),
+    "web.topics.checking": ("Đang kiểm tra…", "Checking…"),
+    "web.topics.valid": ("✓ Truy vấn hợp lệ:", "✓ Valid query:"),
+    "web.topics.empty_query": ("Hãy nhập truy vấn.", "Enter a query."),
+    "web.topics.failed": ("Không kiểm tra được:", "Could not check:"),
+    "web.topics.loading": ("Đang tải…", "Loading…"),
+    "web.topics.preview": ("Xem trước", "Preview"),
+    "web.topics.preview_title": ("Xem trước kết quả", "Preview"),
+    "web.topics.preview_count": (
+        "{count} đề cập khớp trong {days} ngày ({first} – {last})",
+        "{count} matching mentions in {days} days ({first} – {last})",
+    ),
+    "web.topics.preview_daily": ("Đề cập mỗi ngày", "Mentions per day"),
+    "web.topics.preview_newest": ("20 đề cập mới nhất", "The 20 newest mentions"),
+    "web.topics.preview_none": ("Không có đề cập nào khớp.", "No mention matches."),
+    # --- authors ---
+    "web.authors.title": ("Tác giả / KOL", "Authors / KOLs"),
+    "web.authors.filters": ("Lọc tác giả", "Filter authors"),
+    "web.authors.search": ("Tên hoặc ID", "Name or id"),
+    "web.authors.platform": ("Nền tảng", "Platform"),
+    "web.authors.tier": ("Hạng KOL", "KOL tier"),
+    "web.authors.topic": ("Chủ đề", "Topic"),
+    "web.authors.topics": ("Chủ đề thảo luận", "Topics"),
+    "web.authors.sort": ("Sắp xếp theo", "Sort by"),
+    "web.authors.sort.mentions": ("Số đề cập", "Mentions"),
+    "web.authors.sort.interactions": ("Tương tác", "Interactions"),
+    "web.authors.sort.followers": ("Người theo dõi", "Followers"),
+    "web.authors.sort.engagement": ("Tỷ lệ tương tác", "Engagement rate"),
+    "web.authors.all": ("Tất cả", "All"),
+    "web.authors.name": ("Tác giả", "Author"),
+    "web.authors.followers": ("Người theo dõi", "Followers"),
+    "web.authors.mentions": ("Đề cập", "Mentions"),
+    "web.authors.posts": ("Bài đăng", "Posts"),
+    "web.authors.interactions": ("Tương tác", "Interactions"),
+    "web.authors.er": ("Tỷ lệ tương tác theo người theo dõi", "Engagement rate by followers"),
+    "web.authors.er_note": (
+        "Chỉ tính trên bài đăng (post, video, article) có số tương tác và số người theo dõi "
+        "> 0; nếu không có thì ghi “chưa có”.",
+        "Computed on posts (post, video, article) with known interactions and followers "
+        "> 0; otherwise “not available”.",
+    ),
+    "web.authors.sentiment": ("Cảm xúc ròng", "Net sentiment"),
+    "web.authors.na": ("chưa có", "not available"),
+    "web.authors.tier.nano": ("Nano", "Nano"),
+    "web.authors.tier.micro": ("Micro", "Micro"),
+    "web.authors.tier.macro": ("Macro", "Macro"),
+    "web.authors.tier.mega": ("Mega", "Mega"),
+    "web.authors.tier.unknown": ("Không rõ", "Unknown"),
+    "web.authors.none": ("Không có tác giả nào khớp bộ lọc.", "No author matches the filters."),
+    "web.authors.pages": ("Trang", "Pages"),
+    "web.authors.first": ("← Trang đầu", "← First page"),
+    "web.authors.next": ("Trang sau →", "Next page →"),
+    "web.authors.definitions": ("Định nghĩa", "Definitions"),
+    "web.authors.topic_scope": (
+        "Các số liệu chỉ tính trên đề cập thuộc chủ đề “{topic}”.",
+        "Figures count only the mentions of the topic “{topic}”.",
+    ),
+    # --- settings ---
+    "web.settings.title": ("Cài đặt", "Settings"),
+    "web.settings.sections": ("Các mục cài đặt", "Settings sections"),
+    "web.settings.rules": ("Quy tắc cảnh báo và kênh gửi", "Alert rules and channels"),
+    "web.settings.rules_intro": (
+        "Bí mật (mật khẩu, token, URL Slack) không bao giờ được lưu hay hiển thị: quy tắc "
+        "chỉ ghi tên biến môi trường chứa chúng.",
+        "Secrets (passwords, tokens, Slack URLs) are never stored or shown: a rule only "
+        "names the environment variables that hold them.",
+    ),
+    "web.settings.rules_none": ("Chưa có quy tắc cảnh báo nào.", "No alert rules yet."),
+    "web.settings.env_set": ("đã đặt trên máy chủ", "set on the server"),
+    "web.settings.env_unset": ("chưa đặt trên máy chủ", "not set on the server"),
+    "web.settings.rule.name": ("Tên quy tắc", "Rule name"),
+    "web.settings.rule.channel": ("Kênh", "Channel"),
+    "web.settings.rule.target": ("Đích gửi", "Target"),
+    "web.settings.rule.target_help": (
+        "Mỗi dòng một KHOÁ=GIÁ_TRỊ (hoặc một đối tượng JSON). Ví dụ theo kênh:",
+        "One KEY=VALUE per line (or a JSON object). Examples per channel:",
+    ),
+    "web.settings.rule.when": ("Khi nào", "When"),
+    "web.settings.rule.status": ("Trạng thái", "Status"),
+    "web.settings.rule.topic": ("Chủ đề", "Topic"),
+    "web.settings.rule.every_topic": ("mọi chủ đề", "every topic"),
+    "web.settings.rule.every_kind": ("mọi loại tín hiệu", "every signal kind"),
+    "web.settings.rule.kinds": ("Loại tín hiệu", "Signal kinds"),
+    "web.settings.rule.kinds_help": (
+        "Không chọn loại nào nghĩa là mọi loại.",
+        "Tick none for every kind.",
+    ),
+    "web.settings.rule.min_severity": (
+        "Mức nghiêm trọng tối thiểu (1–10)",
+        "Minimum severity (1–10)",
+    ),
+    "web.settings.rule.quiet": ("Giờ yên lặng", "Quiet hours"),
+    "web.settings.rule.cooldown": ("Thời gian chờ (phút)", "Cooldown (minutes)"),
+    "web.settings.rule.cooldown_short": ("chờ {minutes} phút", "cooldown {minutes} min"),
+    "web.settings.rule.lang": ("Ngôn ngữ tin nhắn", "Message language"),
+    "web.settings.rule.enabled": ("Đang bật", "Enabled"),
+    "web.settings.rule.on": ("Bật", "On"),
+    "web.settings.rule.off": ("Tắt", "Off"),
+    "web.settings.rule.enable": ("Bật", "Enable"),
+    "web.settings.rule.disable": ("Tắt", "Disable"),
+    "web.settings.rule.new": ("Thêm quy tắc", "New rule"),
+    "web.settings.rule.edit": ("Sửa quy tắc: {name}", "Edit rule: {name}"),
+    "web.settings.rule.confirm_delete": ("Xoá quy tắc “{name}”?", "Delete the rule “{name}”?"),
+    "web.settings.members": ("Thành viên", "Members"),
+    "web.settings.member.user": ("Tên đăng nhập", "User name"),
+    "web.settings.member.display_name": ("Tên hiển thị", "Display name"),
+    "web.settings.member.role": ("Vai trò", "Role"),
+    "web.settings.member.password": ("Mật khẩu", "Password"),
+    "web.settings.member.password_help": (
+        "Ít nhất 10 ký tự; để trống nếu người dùng đã có tài khoản.",
+        "At least 10 characters; leave empty for a user who already has an account.",
+    ),
+    "web.settings.member.add": ("Thêm thành viên", "Add member"),
+    "web.settings.member.change": ("Đổi", "Change"),
+    "web.settings.member.remove": ("Gỡ", "Remove"),
+    "web.settings.member.you": ("bạn", "you"),
+    "web.settings.member.disabled": ("đã khoá", "disabled"),
+    "web.settings.member.confirm_remove": (
+        "Gỡ {user} khỏi không gian làm việc này?",
+        "Remove {user} from this workspace?",
+    ),
+    "web.settings.role.viewer": ("Chỉ xem", "Viewer"),
+    "web.settings.role.analyst": ("Phân tích viên", "Analyst"),
+    "web.settings.role.admin": ("Quản trị", "Admin"),
+    "web.settings.tokens": ("Token API", "API tokens"),
+    "web.settings.tokens_intro": (
+        "Token dùng cho REST API (Authorization: Bearer …) với vai trò của bạn.",
+        "Tokens for the REST API (Authorization: Bearer …), acting with your role.",
+    ),
+    "web.settings.tokens_none": ("Chưa có token nào.", "No tokens yet."),
+    "web.settings.token.name": ("Tên token", "Token name"),
+    "web.settings.token.created": ("Tạo lúc", "Created"),
+    "web.settings.token.last_used": ("Dùng lần cuối", "Last used"),
+    "web.settings.token.active": ("Đang dùng", "Active"),
+    "web.settings.token.revoked": ("Đã thu hồi", "Revoked"),
+    "web.settings.token.revoke": ("Thu hồi", "Revoke"),
+    "web.settings.token.create": ("Tạo token", "Create token"),
+    "web.settings.token.secret": ("Token mới", "New token"),
+    "web.settings.token.once": (
+        "Hãy sao chép token này ngay: nó chỉ hiện một lần.",
+        "Copy this token now: it is shown only once.",
+    ),
+    "web.settings.token.usage": (
+        "Dùng: curl -H 'Authorization: Bearer <token>' …/api/v1/me",
+        "Use: curl -H 'Authorization: Bearer <token>' …/api/v1/me",
+    ),
+    "web.settings.token.confirm_revoke": ("Thu hồi token “{name}”?", "Revoke the token “{name}”?"),
+    "web.settings.done.rule_saved": ("Đã lưu quy tắc.", "Rule saved."),
+    "web.settings.done.rule_deleted": ("Đã xoá quy tắc.", "Rule deleted."),
+    "web.settings.done.rule_toggled": ("Đã đổi trạng thái quy tắc.", "Rule switched."),
+    "web.settings.done.member_added": ("Đã thêm thành viên.", "Member added."),
+    "web.settings.done.member_changed": ("Đã đổi vai trò.", "Role changed."),
+    "web.settings.done.member_removed": ("Đã gỡ thành viên.", "Member removed."),
+    "web.settings.done.token_created": ("Đã tạo token.", "Token created."),
+    "web.settings.done.token_revoked": ("Đã thu hồi token.", "Token revoked."),
+}
+
+register(MESSAGES)
