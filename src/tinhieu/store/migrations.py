@@ -218,6 +218,39 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             )""",
         ),
     ),
+    (
+        5,
+        "connector cursors and collection runs",
+        (
+            """CREATE TABLE source_state (
+                workspace VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                query VARCHAR NOT NULL,
+                state VARCHAR NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (workspace, source, query)
+            )""",
+            """CREATE TABLE source_runs (
+                id BIGINT PRIMARY KEY,
+                workspace VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                platform VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                started_at TIMESTAMPTZ NOT NULL,
+                finished_at TIMESTAMPTZ,
+                fetched BIGINT NOT NULL DEFAULT 0,
+                inserted BIGINT NOT NULL DEFAULT 0,
+                updated BIGINT NOT NULL DEFAULT 0,
+                rejected BIGINT NOT NULL DEFAULT 0,
+                errors INTEGER NOT NULL DEFAULT 0,
+                requests BIGINT NOT NULL DEFAULT 0,
+                retries BIGINT NOT NULL DEFAULT 0,
+                quota_used BIGINT NOT NULL DEFAULT 0,
+                message VARCHAR,
+                next_run_at TIMESTAMPTZ
+            )""",
+        ),
+    ),
 )
 
 LATEST: Final[int] = MIGRATIONS[-1][0]

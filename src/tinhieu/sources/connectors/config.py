@@ -1,0 +1,211 @@
+"""Sources configured in the workspace config file (TOML).
+
+::
+
+    [http]                       # defaults for every source (see HttpPolicy)
+    timeout = 30
+
+    [sources.vnexpress]
+    type = "feed"
+    urls = ["https://vnexpress.net/rss/kinh-doanh.rss"]
+    interval = "30m"
+
+    [sources.fanpage]
+    type = "facebook"
+    pages = ["104958162837"]
+    token_env = "FB_PAGE_TOKEN"  # the token itself never goes in the file
+
+Credentials are named by environment variable only (``token_env``, ``key_env``); a key
+that looks like a credential written in the file is refused. The file is
+``$TINHIEU_CONFIG``, else ``tinhieu.toml`` beside the store.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Final
+
+from tinhieu.sources.connectors.base import ConfigError, Connector, HttpPolicy
+
+CONFIG_FILE: Final[str] = "tinhieu.toml"
+TYPES: Final[tuple[str, ...]] = ("feed", "facebook", "youtube")
+DEFAULT_INTERVAL: Final[timedelta] = timedelta(hours=1)
+_COMMON: Final[frozenset[str]] = frozenset({"type", "workspace", "interval", "enabled", "http"})
+_INLINE_SECRETS: Final[frozenset[str]] = frozenset(
+    {"token", "access_token", "key", "api_key", "secret", "client_secret", "password"}
+)
+_NAME: Final[re.Pattern[str]] = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_INTERVAL: Final[re.Pattern[str]] = re.compile(r"\s*(\d+)\s*(s|m|h|d)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    name: str
+    type: str
+    workspace: str | None
+    interval: timedelta
+    enabled: bool
+    http: HttpPolicy
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesConfig:
+    path: str | None
+    sources: tuple[SourceConfig, ...]
+
+    def for_workspace(self, workspace: str) -> list[SourceConfig]:
+        return [s for s in self.sources if s.workspace in (None, workspace)]
+
+
+def default_config_path(db_path: str | None) -> Path:
+    env = os.environ.get("TINHIEU_CONFIG")
+    if env:
+        return Path(env)
+    if db_path and db_path != ":memory:":
+        return Path(db_path).resolve().parent / CONFIG_FILE
+    return Path(CONFIG_FILE)
+
+
+def parse_interval(value: object) -> timedelta:
+    """Minutes as a number, or a string such as ``90s``, ``30m``, ``2h``, ``1d``."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return timedelta(minutes=value)
+    if isinstance(value, str):
+        m = _INTERVAL.fullmatch(value)
+        if m and int(m.group(1)) > 0:
+            unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[m.group(2)]
+            return timedelta(**{unit: int(m.group(1))})
+    raise ConfigError(f"interval must be minutes or like 30m, 2h, 1d; got {value!r}")
+
+
+def load_config(path: str | Path | None) -> SourcesConfig:
+    """The sources of ``path``; no file means no sources."""
+    if path is None or not Path(path).exists():
+        return SourcesConfig(str(path) if path else None, ())
+    try:
+        data = tomllib.loads(Path(path).read_text("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(data, str(path))
+
+
+def parse_config(data: Mapping[str, Any], path: str | None = None) -> SourcesConfig:
+    where = path or "config"
+    http_defaults = data.get("http", {})
+    if not isinstance(http_defaults, dict):
+        raise ConfigError(f"{where}: [http] must be a table")
+    HttpPolicy.from_mapping(http_defaults)  # checked once here
+    raw = data.get("sources", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [sources] must be a table of [sources.NAME] tables")
+    sources = []
+    for name, spec in raw.items():
+        if not _NAME.fullmatch(name):
+            raise ConfigError(
+                f"{where}: source name {name!r}: use letters, digits, '_', '-', '.' (≤ 64)"
+            )
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{where}: [sources.{name}] must be a table")
+        sources.append(_source(name, spec, http_defaults, where))
+    return SourcesConfig(path, tuple(sources))
+
+
+def _source(
+    name: str, spec: Mapping[str, Any], http_defaults: Mapping[str, Any], where: str
+) -> SourceConfig:
+    kind = spec.get("type")
+    if kind not in TYPES:
+        raise ConfigError(f"{where}: source {name}: type must be one of {', '.join(TYPES)}")
+    inline = sorted(_INLINE_SECRETS & set(spec))
+    if inline:
+        raise ConfigError(
+            f"{where}: source {name}: do not write credentials in the file ({', '.join(inline)});"
+            " put them in an environment variable and name it with token_env / key_env"
+        )
+    workspace = spec.get("workspace")
+    if workspace is not None and not isinstance(workspace, str):
+        raise ConfigError(f"{where}: source {name}: workspace must be a string")
+    http = spec.get("http", {})
+    if not isinstance(http, dict):
+        raise ConfigError(f"{where}: source {name}: http must be a table")
+    try:
+        policy = HttpPolicy.from_mapping({**http_defaults, **http})
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: source {name}: {exc}") from None
+    interval = parse_interval(spec["interval"]) if "interval" in spec else DEFAULT_INTERVAL
+    options = {k: v for k, v in spec.items() if k not in _COMMON}
+    config = SourceConfig(
+        name, kind, workspace, interval, bool(spec.get("enabled", True)), policy, options
+    )
+    build_connector(config, env={}, check_only=True)
+    return config
+
+
+def env_secret(name: str, options: Mapping[str, Any], key: str, env: Mapping[str, str]) -> str:
+    """The credential in the environment variable named by ``options[key]``."""
+    var = options.get(key)
+    if not isinstance(var, str) or not var:
+        raise ConfigError(f"source {name}: {key} must name an environment variable")
+    value = env.get(var, "").strip()
+    if not value:
+        raise ConfigError(
+            f"source {name}: the environment variable {var} is not set "
+            f"(it holds the credential; see docs/sources.md)"
+        )
+    return value
+
+
+def build_connector(
+    config: SourceConfig,
+    env: Mapping[str, str] | None = None,
+    *,
+    check_only: bool = False,
+) -> Connector:
+    """The connector for ``config``; ``check_only`` validates options without needing
+    the credential (used when the file is loaded)."""
+    from tinhieu.sources.connectors.facebook import FacebookConnector
+    from tinhieu.sources.connectors.feeds import FeedConnector
+    from tinhieu.sources.connectors.youtube import YouTubeConnector
+
+    environ = os.environ if env is None else env
+    if config.type == "feed":
+        return FeedConnector(config.name, config.options, config.http)
+    if config.type == "facebook":
+        return FacebookConnector.from_options(
+            config.name, config.options, config.http, environ, check_only=check_only
+        )
+    return YouTubeConnector.from_options(
+        config.name, config.options, config.http, environ, check_only=check_only
+    )
+
+
+def check_options(name: str, options: Mapping[str, Any], known: frozenset[str]) -> None:
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise ConfigError(
+            f"source {name}: unknown option(s) {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(known))}"
+        )
+
+
+def str_list(name: str, options: Mapping[str, Any], key: str) -> list[str]:
+    value = options.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"source {name}: {key} must be a list of strings")
+    return [v.strip() for v in value]
+
+
+def int_option(name: str, options: Mapping[str, Any], key: str, default: int, low: int = 0) -> int:
+    value = options.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(f"source {name}: {key} must be an integer ≥ {low}")
+    return value
