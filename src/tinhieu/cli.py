@@ -17,6 +17,7 @@ from tinhieu.cli_brief import brief
 from tinhieu.cli_common import UserError, _echo_json, _lang, _open, store_options, user_errors
 from tinhieu.cli_nlp import nlp
 from tinhieu.cli_signals import signals, watch
+from tinhieu.cli_sources import collect, sources
 from tinhieu.cli_web import serve, token, user
 from tinhieu.i18n import number, t
 from tinhieu.store import DEFAULT_WORKSPACE, open_store
@@ -538,3 +539,5 @@ main.add_command(brief)
 main.add_command(serve)
 main.add_command(user)
 main.add_command(token)
+main.add_command(collect)
+main.add_command(sources)

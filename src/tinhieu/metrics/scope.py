@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypedDict
+from typing import Any, Final, TypedDict
 from zoneinfo import ZoneInfo
 
 from tinhieu.store.base import Store
@@ -182,6 +182,12 @@ class ScopeError(ValueError):
     date…); the message is one line for the user."""
 
 
+#: Bounds outside these years are refused (a typo, or a client probing the API): a day
+#: series from year 1 would have 740,000 rows.
+MIN_YEAR: Final = 1900
+MAX_YEAR: Final = 2200
+
+
 def parse_bound(value: DateLike, zone: ZoneInfo, *, is_until: bool) -> tuple[datetime | None, bool]:
     """The UTC instant of a since/until bound and whether it is a local midnight.
 
@@ -192,6 +198,8 @@ def parse_bound(value: DateLike, zone: ZoneInfo, *, is_until: bool) -> tuple[dat
         return None, True
     if isinstance(value, str):
         value = _parse_text_bound(value, zone)
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ScopeError(f"the date {value.isoformat()} is outside {MIN_YEAR}–{MAX_YEAR}")
     if isinstance(value, datetime):
         local = value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
         aligned = local.timetz().replace(tzinfo=None) == time(0)

@@ -7,7 +7,8 @@ uvicorn. Pages live in ``tinhieu.web.pages``, API routes in ``tinhieu.web.api``.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
 
@@ -40,7 +41,18 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
 
 def create_app(store: DuckDBStore, *, secure_cookies: bool = False) -> FastAPI:
     """The app over ``store``. ``secure_cookies`` marks cookies Secure (behind HTTPS)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # finish the analysis and rollup that ingests queued, so a restart loses nothing
+        # of it (rows left unanalysed would be picked up by the next analysis anyway)
+        pending = getattr(app.state, "after_ingest", None)
+        if pending is not None:
+            pending.flush(timeout=60)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="tinhieu",
         version=__version__,
         description=(

@@ -137,7 +137,8 @@ def _data_version(store: Store, workspace: str) -> tuple[Any, ...]:
     """What derived views depend on: the workspace's mentions, topics, signals and the
     analysts' corrections."""
     data = store.fetch_all(
-        "SELECT count(*), max(updated_at), max(first_seen_at) FROM mentions WHERE workspace = ?",
+        "SELECT count(*), max(updated_at), max(first_seen_at), count(sentiment), count(spam) "
+        "FROM mentions WHERE workspace = ?",
         [workspace],
     )
     found = store.fetch_all(
