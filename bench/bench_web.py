@@ -79,6 +79,7 @@ def prepare(rows: int) -> Path:
         print(f"generating {rows:,} mentions into {path} …", flush=True)
         build_store(path, rows)
     with open_store(path) as store:
+        store.execute("SET enable_progress_bar = false")
         if not rollup_is_fresh(store, WORKSPACE):
             print("building the metrics rollup …", flush=True)
             refresh_rollup(store, WORKSPACE)
