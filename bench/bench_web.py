@@ -189,7 +189,14 @@ def bench_search(db: Path, runs: int) -> dict[str, Any]:
 
 
 async def _user(
-    url: str, stop: float, think: float, seed: int, lat: list[float], errors: list[str]
+    url: str,
+    start: asyncio.Event,
+    stop: list[float],
+    think: float,
+    seed: int,
+    lat: list[tuple[str, float]],
+    errors: list[str],
+    ready: list[int],
 ) -> None:
     rng = random.Random(seed)
     mix = (
@@ -204,8 +211,10 @@ async def _user(
         await client.post(
             "/login", data={"name": USER, "password": PASSWORD, "login_csrf": token.group(1)}
         )
+        ready.append(seed)
+        await start.wait()  # logins are not part of the measured minute
         await asyncio.sleep(rng.random() * think)
-        while time.monotonic() < stop:
+        while time.monotonic() < stop[0]:
             path = rng.choice(mix)
             started = time.perf_counter()
             try:
@@ -214,34 +223,47 @@ async def _user(
                     errors.append(f"{r.status_code} {path}")
             except httpx.HTTPError as exc:
                 errors.append(f"{type(exc).__name__} {path}")
-            lat.append((time.perf_counter() - started) * 1000)
+            lat.append((path.split("?")[0], (time.perf_counter() - started) * 1000))
             await asyncio.sleep(rng.expovariate(1 / think))
 
 
 def bench_users(db: Path, users: int, seconds: float, think: float) -> dict[str, Any]:
     server = Server(db)
-    lat: list[float] = []
+    lat: list[tuple[str, float]] = []
     errors: list[str] = []
+    ready: list[int] = []
     try:
 
         async def run() -> None:
-            stop = time.monotonic() + seconds
-            await asyncio.gather(
-                *(_user(server.url, stop, think, i, lat, errors) for i in range(users))
-            )
+            start = asyncio.Event()
+            stop = [0.0]
+            tasks = [
+                asyncio.create_task(_user(server.url, start, stop, think, i, lat, errors, ready))
+                for i in range(users)
+            ]
+            while len(ready) < users:
+                await asyncio.sleep(0.05)
+            stop[0] = time.monotonic() + seconds
+            start.set()
+            await asyncio.gather(*tasks)
 
         asyncio.run(run())
     finally:
         server.close()
+    by_path: dict[str, list[float]] = {}
+    for path, ms in lat:
+        by_path.setdefault(path, []).append(ms)
+    samples = [ms for _, ms in lat]
     return {
         "users": users,
         "seconds": seconds,
         "think_seconds_mean": think,
-        "requests": len(lat),
-        "requests_per_second": round(len(lat) / seconds, 1),
+        "requests": len(samples),
+        "requests_per_second": round(len(samples) / seconds, 1),
         "errors": len(errors),
         "error_examples": sorted(set(errors))[:10],
-        **summary(lat),
+        **summary(samples),
+        "by_path": {p: summary(v) for p, v in sorted(by_path.items())},
     }
 
 

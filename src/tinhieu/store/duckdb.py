@@ -109,11 +109,21 @@ class DuckDBStore:
             self.con.execute("SET temp_directory = ?", [self.path + ".tmp"])
         self._lock = threading.RLock()
         self._depth = 0
+        self._owner: int | None = None  # the thread inside a transaction, if any
+        #: Bumped by every write through this object (commits and ``execute``), so
+        #: in-process caches know when the data may have changed.
+        self.revision = 0
+        self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
         if not read_only:
             self.migrate()
 
     # --- lifecycle -------------------------------------------------------------------
     def close(self) -> None:
+        with self._lock:
+            for cursor in self._cursors:
+                cursor.close()
+            self._cursors.clear()
         self.con.close()
 
     def __enter__(self) -> DuckDBStore:
@@ -168,28 +178,59 @@ class DuckDBStore:
                 return
             self.con.execute("BEGIN TRANSACTION")
             self._depth = 1
+            self._owner = threading.get_ident()
             try:
                 yield
             except BaseException:
                 self._depth = 0
+                self._owner = None
                 self.con.execute("ROLLBACK")
                 raise
             self._depth = 0
+            self._owner = None
             self.con.execute("COMMIT")
+            self.revision += 1
 
     # --- generic SQL -----------------------------------------------------------------
+    def _reader(self) -> duckdb.DuckDBPyConnection | None:
+        """This thread's read cursor, or None to read on the main connection (inside
+        this thread's transaction, which must see its own writes).
+
+        Reads from different threads run side by side (each cursor is its own DuckDB
+        connection to the same database, reading the last committed state), so a quick
+        query of one web request does not wait behind a slow one of another. Writes and
+        transactions stay on the main connection, one at a time."""
+        if self._owner == threading.get_ident() or self.path == ":memory:":
+            return None
+        cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cursor is None:
+            with self._lock:
+                cursor = self.con.cursor()
+                cursor.execute("SET TimeZone = 'UTC'")
+                self._cursors.append(cursor)
+            self._local.cursor = cursor
+        return cursor
+
     def fetch_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        reader = self._reader()
+        if reader is not None:
+            rel = reader.sql(sql, params=list(params))
+            return rel.to_arrow_table() if rel is not None else pa.table({})
         with self._lock:
             rel = self.con.sql(sql, params=list(params))
             return rel.to_arrow_table() if rel is not None else pa.table({})
 
     def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        reader = self._reader()
+        if reader is not None:
+            return reader.execute(sql, list(params)).fetchall()
         with self._lock:
             return self.con.execute(sql, list(params)).fetchall()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         with self._lock:
             self.con.execute(sql, list(params))
+            self.revision += 1
 
     # --- workspaces ------------------------------------------------------------------
     def ensure_workspace(self, name: str, timezone: str | None = None) -> str:
@@ -208,6 +249,7 @@ class DuckDBStore:
                 return str(row[0])
             tz = timezone or DEFAULT_TIMEZONE
             self.con.execute("INSERT INTO workspaces (name, timezone) VALUES (?, ?)", [name, tz])
+            self.revision += 1
             return tz
 
     def workspace_timezone(self, name: str) -> str:

@@ -57,6 +57,7 @@ from tinhieu.schema import COLUMNS, KINDS, PLATFORMS
 from tinhieu.signals.series import ASPECT_INDEX_SQL
 from tinhieu.store.duckdb import DuckDBStore
 from tinhieu.web import messages_mentions as _messages  # noqa: F401 - registers messages
+from tinhieu.web.cache import ResultCache, data_version
 
 PAGE_SIZE: Final[int] = 50
 MAX_PAGE_SIZE: Final[int] = 200
@@ -488,6 +489,9 @@ class SearchPage:
     query: Query | None = field(default=None, compare=False)
 
 
+_FIRST_PAGES = ResultCache(256)
+
+
 def search(
     store: DuckDBStore,
     workspace: str,
@@ -500,8 +504,40 @@ def search(
 ) -> SearchPage:
     """A page of the workspace's mentions matching ``filters``, newest first.
 
+    First pages (no cursor) are cached until the workspace's data changes (see
+    :mod:`tinhieu.web.cache`): a team re-runs the same searches all day.
     Raises ``QuerySyntaxError`` for a bad query and :class:`CursorError` for a cursor
     that is not this search's."""
+    query = compiled(filters)  # a syntax error is raised here, never cached
+    if cursor or not windowed:
+        return _search(store, workspace, filters, cursor=cursor, limit=limit, count=count,
+                       windowed=windowed)  # fmt: skip
+    key = (
+        json.dumps(filters.as_params(), sort_keys=True),
+        int(limit),
+        count,
+        COUNT_CAP,
+        data_version(store, workspace),
+    )
+
+    def first_page() -> tuple[Any, ...]:
+        page = _search(store, workspace, filters, limit=limit, count=count)
+        return page.items, page.next_cursor, page.count, page.count_capped
+
+    items, next_cursor, total, capped = _FIRST_PAGES.get_or_compute(key, first_page)
+    return SearchPage(items, next_cursor, total, capped, query)
+
+
+def _search(
+    store: DuckDBStore,
+    workspace: str,
+    filters: Filters,
+    *,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    count: bool = True,
+    windowed: bool = True,
+) -> SearchPage:
     limit = max(1, min(int(limit), MAX_PAGE_SIZE))
     query = compiled(filters)
     condition, params = filters_sql(store, workspace, filters)

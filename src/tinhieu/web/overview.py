@@ -10,9 +10,6 @@ is earlier, so an imported archive shows its own last weeks.
 
 from __future__ import annotations
 
-import copy
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, Literal
@@ -23,6 +20,7 @@ from tinhieu.metrics.measures import INTERACTIONS_SQL
 from tinhieu.metrics.result import Metric
 from tinhieu.store.base import Store
 from tinhieu.store.duckdb import _first
+from tinhieu.web.cache import ResultCache, data_version
 
 Grain = Literal["hour", "day", "week"]
 GRAINS: Final[tuple[str, ...]] = ("hour", "day", "week")
@@ -100,59 +98,8 @@ def _sov_share(stats: Any, topics: list[str]) -> tuple[float | None, str | None]
     return float(rows["share_pct"].sum()), None
 
 
-class _Cache:
-    """A small LRU of computed results, keyed by what they depend on.
-
-    Keys include the workspace's data version (:func:`_data_version`) and the current
-    hour, so new mentions, new signals or the turn of the hour make a fresh entry."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> Any:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return copy.deepcopy(found)
-
-    def put(self, key: tuple[Any, ...], value: Any) -> None:
-        with self._lock:
-            self._items[key] = copy.deepcopy(value)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_OVERVIEWS = _Cache(128)
-_STAGES = _Cache(256)
-
-
-def _data_version(store: Store, workspace: str) -> tuple[Any, ...]:
-    """What derived views depend on: the workspace's mentions, topics, signals and the
-    analysts' corrections."""
-    data = store.fetch_all(
-        "SELECT count(*), max(updated_at), max(first_seen_at), count(sentiment), count(spam) "
-        "FROM mentions WHERE workspace = ?",
-        [workspace],
-    )
-    found = store.fetch_all(
-        "SELECT count(*), max(detected_at) FROM signals WHERE workspace = ?", [workspace]
-    )
-    topics = store.fetch_all(
-        "SELECT count(*), max(created_at), string_agg(name || query || topic_group, '|') "
-        "FROM topics WHERE workspace = ?",
-        [workspace],
-    )
-    fixed = store.fetch_all(
-        "SELECT count(*), max(created_at) FROM corrections WHERE workspace = ?", [workspace]
-    )
-    return (*data[0], *found[0], *topics[0], *fixed[0])
+_OVERVIEWS = ResultCache(128)
+_STAGES = ResultCache(256)
 
 
 def overview(
@@ -173,16 +120,14 @@ def overview(
         return _overview(store, workspace, group=group, topic=topic, days=days, grain=grain,
                          now=now)  # fmt: skip
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    version = _data_version(store, workspace)
-    key = (store.path, workspace, group, topic, days, grain, hour, version)
-    found = _OVERVIEWS.get(key)
-    if found is not None:
-        result: dict[str, Any] = found
-        return result
-    computed = _overview(store, workspace, group=group, topic=topic, days=days, grain=grain,
-                         version=version)  # fmt: skip
-    _OVERVIEWS.put(key, computed)
-    return computed
+    version = data_version(store, workspace)
+    key = (group, topic, days, grain, hour, version)
+    return _OVERVIEWS.get_or_compute(
+        key,
+        lambda: _overview(
+            store, workspace, group=group, topic=topic, days=days, grain=grain, version=version
+        ),
+    )
 
 
 def _overview(
@@ -378,15 +323,9 @@ def stages(
     Computing them reads two weeks of hourly series per topic, so they are cached per
     process until the workspace's mentions or signals change, or the hour turns."""
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    version = version or _data_version(store, workspace)
-    key = (store.path, workspace, tuple(topics), end, tz, hour, version)
-    found = _STAGES.get(key)
-    if found is not None:
-        result: list[dict[str, Any]] = found
-        return result
-    computed = _stages(store, workspace, topics, end, tz)
-    _STAGES.put(key, computed)
-    return computed
+    version = version or data_version(store, workspace)
+    key = (tuple(topics), end, tz, hour, version)
+    return _STAGES.get_or_compute(key, lambda: _stages(store, workspace, topics, end, tz))
 
 
 def _stages(
