@@ -458,9 +458,11 @@ class AfterIngest:
     * **Analysis** (:func:`tinhieu.nlp.pipeline.enrich`) starts as soon as a workspace
       is marked; ingests that arrive meanwhile are analysed together by the next pass.
       ``enrich`` analyses the rows without sentiment (new rows, and rows whose text
-      changed), then re-runs seeding detection over its recent window and re-applies
-      corrections: per pass, not per row, so a burst costs a few passes.
-    * **The metrics rollup** (:func:`tinhieu.metrics.refresh_rollup`) is rebuilt once
+      changed) and re-applies corrections: per pass, not per row, so a burst costs a
+      few passes.
+    * **Seeding detection** (:func:`tinhieu.nlp.pipeline.mark_seeding`, which re-reads
+      the whole recent window) and **the metrics rollup**
+      (:func:`tinhieu.metrics.refresh_rollup`) run once
       no ingest marked the workspace for ``quiet`` seconds (at the latest ``at_most``
       seconds after the first mark during a steady stream). Until then the rollup's
       fingerprint no longer matches and metrics scan ``mentions``: same numbers,
@@ -535,7 +537,7 @@ class AfterIngest:
 
     def _run(self) -> None:
         from tinhieu.metrics import refresh_rollup
-        from tinhieu.nlp.pipeline import enrich
+        from tinhieu.nlp.pipeline import enrich, mark_seeding
 
         while True:
             with self._cond:
@@ -554,8 +556,11 @@ class AfterIngest:
                 self._job = job
             try:
                 if job == "analyse":
-                    enrich(self.store, ws)
+                    enrich(self.store, ws, seeding=False)
                 else:
+                    # seeding re-reads the whole recent window: once per settled burst,
+                    # with the rollup, not once per analysis pass
+                    mark_seeding(self.store, ws)
                     refresh_rollup(self.store, ws)
                 self.passes[job] += 1
             except Exception:  # the store may be closing; the next ingest tries again

@@ -341,3 +341,29 @@ def test_convert_reuses_the_importer(tmp_path: Path) -> None:
         assert rows[0]["source_tz"] == "assumed:Europe/Berlin"
         assert rows[1]["source_tz"] == "UTC" and rows[1]["views"] is None
         assert rows[0]["source_id"].startswith("h:") and rows[0]["workspace"] == "w"
+
+
+def test_seeding_is_found_once_the_burst_settles(site: Site) -> None:
+    from tests.nlp.test_pipeline import PRAISE
+
+    texts = [
+        PRAISE,
+        PRAISE.replace("nha", "nhé"),
+        PRAISE + " 👍",
+        "Trà sữa Lumi ngon xuất sắc, topping nhiều, giá hợp lý, mọi người nên thử",
+    ]
+    r = site.post(
+        [
+            item(
+                f"seed-{i}",
+                text=text,
+                author_id=f"acc-{i}",
+                likes=2,
+                created_at=f"2026-03-02T10:0{i}:00+07:00",
+            )
+            for i, text in enumerate(texts)
+        ]
+    )
+    assert r.status_code == 200, r.text
+    site.settle()  # analysis, then seeding and the rollup once the burst is over
+    assert {site.row(f"seed-{i}")["spam"] for i in range(4)} == {"seeding"}

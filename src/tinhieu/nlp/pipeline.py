@@ -85,8 +85,13 @@ def enrich(
     *,
     everything: bool = False,
     progress: Callable[[int], None] | None = None,
+    seeding: bool = True,
 ) -> EnrichResult:
-    """Analyse the workspace's mentions that have no sentiment yet (all with ``everything``)."""
+    """Analyse the workspace's mentions that have no sentiment yet (all with ``everything``).
+
+    Then seeding detection runs over the recent window (``seeding=False`` leaves it to
+    the caller: the ingest worker runs it once a burst of ingests has settled, since it
+    re-reads the whole window) and the analysts' corrections are applied again."""
     started = time.perf_counter()
     model_dir = workspace_model_dir(store, workspace)
     analyzer = Analyzer(load_bundle(model_dir))
@@ -151,11 +156,11 @@ def enrich(
         done += len(rows)
         if progress is not None:
             progress(done)
-    seeding = mark_seeding(store, workspace) if done else 0
+    seeded = mark_seeding(store, workspace) if done and seeding else 0
     corrected = apply_corrections(store, workspace)
     return EnrichResult(
         analysed=done,
-        seeding=seeding,
+        seeding=seeded,
         corrected=corrected,
         seconds=round(time.perf_counter() - started, 3),
         model=str(model_dir) if model_dir else "shipped",
