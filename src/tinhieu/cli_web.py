@@ -35,9 +35,21 @@ def serve(db: str | None, host: str, port: int, secure_cookies: bool) -> None:
     if not store.fetch_all("SELECT 1 FROM users LIMIT 1"):
         click.echo(t("web.serve.no_users", lang))
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        # keep idle connections longer than a person reads a page, so a browser's next
+        # click does not race the server closing the connection it reuses
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            timeout_keep_alive=KEEP_ALIVE_S,
+        )
     finally:
         store.close()
+
+
+KEEP_ALIVE_S = 75
 
 
 # --- users ------------------------------------------------------------------------------
