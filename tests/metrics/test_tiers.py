@@ -7,8 +7,10 @@ import pytest
 
 from tinhieu.metrics.tiers import TIER_NAMES, kol_tier, tier_range, tier_sql
 
+# 0 followers is "unknown" (exports write 0 when the platform hides the count; the web
+# Authors page already said so): tiers.py now states this one rule for every caller.
 CASES = [
-    (0, "nano"),
+    (0, "unknown"),
     (1, "nano"),
     (9_999, "nano"),
     (10_000, "micro"),
@@ -20,6 +22,7 @@ CASES = [
     (25_000_000, "mega"),
     (None, "unknown"),
     (-5, "unknown"),
+    (2_000_000_000, "unknown"),  # implausible: a data error, not a mega account
 ]
 
 
@@ -45,7 +48,8 @@ def test_sql_tiers_agree_with_python() -> None:
 def test_tier_ranges_are_readable() -> None:
     assert tier_range("micro") == "10,000 ≤ followers < 300,000"
     assert tier_range("mega") == "followers ≥ 1,000,000"
-    assert tier_range("unknown") == "followers not reported"
+    assert tier_range("unknown").startswith("followers not reported, 0, negative")
+    assert tier_range("nano") == "1 ≤ followers < 10,000"
     assert TIER_NAMES == ("nano", "micro", "macro", "mega", "unknown")
     with pytest.raises(ValueError):
         tier_range("giga")

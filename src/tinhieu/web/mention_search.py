@@ -49,7 +49,14 @@ from markupsafe import Markup, escape
 from tinhieu.export import mention_filters
 from tinhieu.i18n import has, t
 from tinhieu.metrics.measures import INTERACTIONS_SQL
-from tinhieu.metrics.tiers import TIER_NAMES, TIERS, UNKNOWN_TIER, kol_tier
+from tinhieu.metrics.tiers import (
+    MAX_PLAUSIBLE_FOLLOWERS,
+    TIER_NAMES,
+    TIERS,
+    UNKNOWN_TIER,
+    known_followers_sql,
+    kol_tier,
+)
 from tinhieu.nlp.labels import COMMERCE_ASPECTS, TASK_CLASSES
 from tinhieu.nlp.pipeline import SPAM_KINDS
 from tinhieu.query import Query, compile_query
@@ -265,12 +272,12 @@ def tier_condition(tier: str) -> tuple[str, list[Any]]:
     """SQL over ``author_followers`` for one tier, as :func:`~tinhieu.metrics.tiers.kol_tier`
     assigns it (a range, so DuckDB can skip row groups by their min/max)."""
     if tier == UNKNOWN_TIER:
-        return "(author_followers IS NULL OR author_followers < 0)", []
+        return f"(author_followers IS NULL OR NOT {known_followers_sql('author_followers')})", []
     for i, (name, lower) in enumerate(TIERS):
         if name == tier:
-            if i + 1 < len(TIERS):
-                return "(author_followers >= ? AND author_followers < ?)", [lower, TIERS[i + 1][1]]
-            return "(author_followers >= ?)", [lower]
+            upper = TIERS[i + 1][1] if i + 1 < len(TIERS) else MAX_PLAUSIBLE_FOLLOWERS
+            low = max(int(lower), 1)  # 0 followers is unknown, not nano
+            return "(author_followers >= ? AND author_followers < ?)", [low, upper]
     raise SearchError("tier", "web.mentions.bad_filter")
 
 
