@@ -43,6 +43,7 @@ PERMISSIONS: Final[dict[str, Role]] = {
     "tokens": "viewer",  # own tokens; admins see and revoke everyone's
     "members": "admin",
     "alerts": "admin",
+    "sources": "admin",  # running a source spends the platform's quota
 }
 
 SESSION_TTL: Final[timedelta] = timedelta(days=7)

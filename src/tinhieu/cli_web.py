@@ -21,16 +21,50 @@ from tinhieu.i18n import t
     is_flag=True,
     help="Mark cookies Secure (set this when a TLS proxy serves the app over HTTPS).",
 )
+@click.option(
+    "--config",
+    "config_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Sources config to collect on schedule while serving (default: $TINHIEU_CONFIG "
+    "or tinhieu.toml beside the store, when it exists).",
+)
+@click.option(
+    "--workspace",
+    "-w",
+    default="default",
+    envvar="TINHIEU_WORKSPACE",
+    show_default=True,
+    help="Workspace the scheduled sources collect into (unless a source names its own).",
+)
 @user_errors
-def serve(db: str | None, host: str, port: int, secure_cookies: bool) -> None:
-    """Start the dashboard and the REST API (/api/v1, OpenAPI at /api/v1/openapi.json)."""
+def serve(
+    db: str | None,
+    host: str,
+    port: int,
+    secure_cookies: bool,
+    config_path: str | None,
+    workspace: str,
+) -> None:
+    """Start the dashboard and the REST API (/api/v1, OpenAPI at /api/v1/openapi.json),
+    and collect the configured sources on their intervals."""
     import uvicorn
 
+    from tinhieu.cli_sources import _load
+    from tinhieu.sources.connectors.config import default_config_path
     from tinhieu.web import create_app
 
     lang = _lang()
     store = _open(db)
-    app = create_app(store, secure_cookies=secure_cookies)
+    scheduler = None
+    if config_path or default_config_path(store.path).exists():
+        sources = _load(config_path, store.path)
+        if sources.sources:
+            from tinhieu.sources.scheduler import Scheduler
+
+            scheduler = Scheduler(store, sources, workspace=workspace)
+            click.echo(t("web.serve.sources", lang, n=len(sources.sources)))
+    app = create_app(store, secure_cookies=secure_cookies, scheduler=scheduler)
     click.echo(t("web.serve.started", lang, url=f"http://{host}:{port}/", db=store.path))
     if not store.fetch_all("SELECT 1 FROM users LIMIT 1"):
         click.echo(t("web.serve.no_users", lang))

@@ -177,6 +177,10 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Bảng điều khiển: {url}  (kho dữ liệu {db}; Ctrl-C để dừng)",
         "Dashboard: {url}  (store {db}; Ctrl-C to stop)",
     ),
+    "web.serve.sources": (
+        "Thu thập theo lịch: {n} nguồn (tinhieu sources để xem).",
+        "Collecting on schedule: {n} sources (tinhieu sources to see them).",
+    ),
     "web.serve.no_users": (
         "Chưa có người dùng. Tạo quản trị viên: tinhieu user add TÊN --workspace default",
         "No users yet. Create an admin: tinhieu user add NAME --workspace default",

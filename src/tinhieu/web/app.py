@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +20,9 @@ from fastapi.staticfiles import StaticFiles
 from tinhieu import __version__
 from tinhieu.store.duckdb import DuckDBStore
 from tinhieu.web.auth import LoginRequired, page_principal
+
+if TYPE_CHECKING:
+    from tinhieu.sources.scheduler import Scheduler
 
 STATIC: Final[Path] = Path(__file__).parent / "static"
 
@@ -39,12 +42,21 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
 }
 
 
-def create_app(store: DuckDBStore, *, secure_cookies: bool = False) -> FastAPI:
-    """The app over ``store``. ``secure_cookies`` marks cookies Secure (behind HTTPS)."""
+def create_app(
+    store: DuckDBStore, *, secure_cookies: bool = False, scheduler: Scheduler | None = None
+) -> FastAPI:
+    """The app over ``store``. ``secure_cookies`` marks cookies Secure (behind HTTPS);
+    ``scheduler`` (collecting the configured sources) runs while the app serves."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.stop(timeout=60)
         # finish the analysis and rollup that ingests queued, so a restart loses nothing
         # of it (rows left unanalysed would be picked up by the next analysis anyway)
         pending = getattr(app.state, "after_ingest", None)
@@ -66,6 +78,8 @@ def create_app(store: DuckDBStore, *, secure_cookies: bool = False) -> FastAPI:
     )
     app.state.store = store
     app.state.secure_cookies = secure_cookies
+    if scheduler is not None:
+        app.state.scheduler = scheduler
 
     @app.middleware("http")
     async def security_headers(
