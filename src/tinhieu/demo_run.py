@@ -28,13 +28,19 @@ class DemoResult:
 
 
 def build_demo(
-    db: Path, *, days: int = 90, scale: float = 1.0, seed: int = 42, workspace: str = "default"
+    db: Path,
+    *,
+    days: int = 90,
+    scale: float = 1.0,
+    seed: int = 42,
+    workspace: str = "default",
+    kols: bool = False,
 ) -> DemoResult:
     """Replace the store at ``db`` with a freshly generated demo workspace."""
     started = time.perf_counter()
     for stale in (db, db.with_name(db.name + ".wal")):
         stale.unlink(missing_ok=True)
-    config = DemoConfig(days=days, scale=scale, seed=seed, workspace=workspace)
+    config = DemoConfig(days=days, scale=scale, seed=seed, workspace=workspace, kols=kols)
     with open_store(db) as store:
         store.ensure_workspace(workspace)
         for name, query, group in demo_topics():

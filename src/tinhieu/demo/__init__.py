@@ -37,6 +37,7 @@ from tinhieu.demo.authors import PLATFORMS, TIER_BOUNDS, TIERS
 from tinhieu.demo.brands import BRANDS, CATEGORY_TOPIC, demo_topics
 from tinhieu.demo.build import batches
 from tinhieu.demo.config import DemoConfig
+from tinhieu.demo.kols import kol_rows, kol_table, kol_truth
 from tinhieu.demo.plan import (
     CRISIS_BRAND,
     CRISIS_LOCATION,
@@ -66,6 +67,8 @@ def generate(config: DemoConfig, *, workers: int | None = None) -> Iterator[pa.T
     if workers is None:
         workers = min(4, os.cpu_count() or 1)
     yield from batches(build_plan(config), workers)
+    if config.kols:
+        yield kol_table(config)
 
 
 def _ids(plan: Plan, ps: PostSet) -> list[dict[str, Any]]:
@@ -219,7 +222,7 @@ def ground_truth(config: DemoConfig) -> dict[str, Any]:
             "crisis also shifts organic mentions of the brand towards negative quality",
         }
     )
-    return {
+    truth: dict[str, Any] = {
         "generator": "tinhieu.demo",
         "version": TRUTH_VERSION,
         "config": {
@@ -262,3 +265,8 @@ def ground_truth(config: DemoConfig) -> dict[str, Any]:
         },
         "situations": situations,
     }
+    if config.kols:  # opt-in: the default truth stays as it was
+        truth["config"]["kols"] = True
+        truth["expected_rows"] += kol_rows(config)
+        truth["kols"] = kol_truth(config)
+    return truth

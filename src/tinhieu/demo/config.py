@@ -16,6 +16,10 @@ class DemoConfig:
     yesterday in Vietnam, the last complete day), about ``100_000 * scale`` mentions
     (``days`` 90; volume is proportional to ``days``), all in ``workspace``. The same
     config always yields the same data.
+
+    ``kols`` adds the KOL audit cast (:mod:`tinhieu.demo.kols`: inflated and genuine
+    KOLs with their comments, listed in ``ground_truth(config)["kols"]``); off by
+    default, and the rest of the data is the same either way.
     """
 
     days: int = 90
@@ -23,6 +27,7 @@ class DemoConfig:
     seed: int = 42
     end: dt.date | None = None
     workspace: str = "default"
+    kols: bool = False
 
     def __post_init__(self) -> None:
         if self.days < MIN_DAYS:
