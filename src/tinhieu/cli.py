@@ -15,7 +15,9 @@ from tinhieu import __version__
 from tinhieu.cli_alerts import alert
 from tinhieu.cli_brief import brief
 from tinhieu.cli_common import UserError, _echo_json, _lang, _open, store_options, user_errors
+from tinhieu.cli_kol import kol
 from tinhieu.cli_nlp import nlp
+from tinhieu.cli_run import run
 from tinhieu.cli_signals import signals, watch
 from tinhieu.cli_sources import collect, sources
 from tinhieu.cli_web import serve, token, user
@@ -45,7 +47,7 @@ def main(lang: str | None) -> None:
 
 # --- import ------------------------------------------------------------------------------
 @main.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=False, type=click.Path(dir_okay=False))
 @store_options
 @click.option(
     "--platform",
@@ -59,6 +61,13 @@ def main(lang: str | None) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="TOML file naming the columns (see docs/importing.md).",
 )
+@click.option(
+    "--preset",
+    default=None,
+    help="Column layout of another tool's export: brandwatch, talkwalker, meltwater, "
+    "sprout, younet, buzzmetrics, kompa (see --list-presets).",
+)
+@click.option("--list-presets", is_flag=True, help="List the import presets and exit.")
 @click.option(
     "--format",
     "fmt",
@@ -92,6 +101,8 @@ def import_cmd(
     workspace: str,
     platform: str | None,
     mapping: str | None,
+    preset: str | None,
+    list_presets: bool,
     fmt: str | None,
     encoding: str | None,
     timezone: str | None,
@@ -106,14 +117,35 @@ def import_cmd(
     Bad rows go to a reject file with their line and reason; the good rows land.
     Re-importing a file never duplicates; an interrupted import resumes.
     """
+    import tempfile
+
     from tinhieu.api import Workspace
+    from tinhieu.sources import presets
 
     lang = _lang()
+    if list_presets:
+        click.echo(t("import.presets.head", lang))
+        for p in presets.PRESETS.values():
+            basis = t(f"import.presets.{p.basis}", lang)
+            line = t("import.presets.line", lang, name=p.name, vendor=p.vendor, basis=basis)
+            click.echo(f"{line} {p.note}")
+        return
+    if not files:
+        raise click.UsageError("Missing argument 'FILES...'.")
+    if preset and mapping:
+        raise UserError(t("import.presets.both", lang))
+    if preset:
+        try:
+            presets.get_preset(preset)
+        except KeyError as exc:
+            raise UserError(str(exc.args[0])) from None
     store = _open(db)
     summaries = []
+    workdir = tempfile.TemporaryDirectory(prefix="tinhieu-preset-")
     try:
         ws = Workspace(store, workspace)
-        for file in files:
+        for name in files:
+            file = name
             options: dict[str, Any] = {
                 "platform": platform,
                 "mapping_file": mapping,
@@ -121,6 +153,13 @@ def import_cmd(
                 "encoding": encoding,
                 "timezone": timezone,
             }
+            if preset:
+                try:
+                    prepared = presets.prepare(name, preset, Path(workdir.name))
+                except (OSError, ValueError) as exc:
+                    raise UserError(f"{name}: {exc}") from None
+                options["mapping_file"] = str(prepared.mapping_file)
+                file = str(prepared.path)  # a copy without the report preamble, if any
             if chunk_bytes:
                 options["chunk_bytes"] = chunk_bytes
             if commit_rows:
@@ -141,6 +180,7 @@ def import_cmd(
                     click.echo(t("import.rejects", lang, path=summary.reject_file))
         ws.refresh(nlp=nlp)
     finally:
+        workdir.cleanup()
         store.close()
     if as_json:
         if len(summaries) == 1:
@@ -395,8 +435,16 @@ def export(
 @click.option("--seed", default=42, show_default=True)
 @click.option("--workspace", "-w", default=DEFAULT_WORKSPACE, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--kols",
+    is_flag=True,
+    help="Also plant KOLs with bought or pod-driven engagement and genuine micro-KOLs "
+    "(ground truth under 'kols' in demo-truth.json; see bench/bench_kol.py).",
+)
 @user_errors
-def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: bool) -> None:
+def demo(
+    db: str, days: int, scale: float, seed: int, workspace: str, as_json: bool, kols: bool
+) -> None:
     """Build a realistic demo workspace (milk-tea chains), run the pipeline, summarise.
 
     The store at --db is replaced. Ground truth (campaign, giveaway, seeding, crisis)
@@ -408,7 +456,7 @@ def demo(db: str, days: int, scale: float, seed: int, workspace: str, as_json: b
     lang = _lang()
     if not as_json:
         click.echo(t("demo.building", lang, days=days, scale=scale, seed=seed, db=db))
-    result = build_demo(Path(db), days=days, scale=scale, seed=seed, workspace=workspace)
+    result = build_demo(Path(db), days=days, scale=scale, seed=seed, workspace=workspace, kols=kols)
     with open_store(db) as store:
         password = _demo_login(store, workspace)
         stats_ = summary(store, workspace, group="brand")
@@ -541,3 +589,5 @@ main.add_command(user)
 main.add_command(token)
 main.add_command(collect)
 main.add_command(sources)
+main.add_command(run)
+main.add_command(kol)

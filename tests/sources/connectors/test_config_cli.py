@@ -29,7 +29,7 @@ def test_interval_and_validation() -> None:
     with pytest.raises(ConfigError, match="unknown option"):
         parse_config({"sources": {"f": {"type": "feed", "urls": ["https://x"], "ur": 1}}})
     with pytest.raises(ConfigError, match="type must be"):
-        parse_config({"sources": {"f": {"type": "tiktok"}}})
+        parse_config({"sources": {"f": {"type": "instagram"}}})
     with pytest.raises(ConfigError, match="token_env"):
         parse_config({"sources": {"fb": {"type": "facebook", "pages": ["1"]}}})
     with pytest.raises(ConfigError, match="http"):

@@ -118,6 +118,11 @@ def collect_source(
     env: Mapping[str, str] | None = None,
 ) -> SourceResult:
     """Run one source once; never raises for the source's own failures."""
+    if source.type == "dropfolder":  # files, not an API: the importer does the work
+        from tinhieu.sources.connectors.dropfolder import collect_dropfolder
+
+        found: SourceResult = collect_dropfolder(store, workspace, source)
+        return found
     started = time.perf_counter()
     matcher = matcher or TopicMatcher.for_workspace(store, workspace)
     platform = {"feed": str(source.options.get("platform", "news"))}.get(source.type, source.type)

@@ -34,7 +34,15 @@ from typing import Any, Final
 from tinhieu.sources.connectors.base import ConfigError, Connector, HttpPolicy
 
 CONFIG_FILE: Final[str] = "tinhieu.toml"
-TYPES: Final[tuple[str, ...]] = ("feed", "facebook", "youtube")
+TYPES: Final[tuple[str, ...]] = (
+    "feed",
+    "facebook",
+    "youtube",
+    "tiktok",
+    "reddit",
+    "x",
+    "dropfolder",
+)
 DEFAULT_INTERVAL: Final[timedelta] = timedelta(hours=1)
 _COMMON: Final[frozenset[str]] = frozenset({"type", "workspace", "interval", "enabled", "http"})
 _INLINE_SECRETS: Final[frozenset[str]] = frozenset(
@@ -170,8 +178,12 @@ def build_connector(
 ) -> Connector:
     """The connector for ``config``; ``check_only`` validates options without needing
     the credential (used when the file is loaded)."""
+    from tinhieu.sources.connectors.dropfolder import DropFolderConnector
     from tinhieu.sources.connectors.facebook import FacebookConnector
     from tinhieu.sources.connectors.feeds import FeedConnector
+    from tinhieu.sources.connectors.reddit import RedditConnector
+    from tinhieu.sources.connectors.tiktok import TikTokConnector
+    from tinhieu.sources.connectors.x import XConnector
     from tinhieu.sources.connectors.youtube import YouTubeConnector
 
     environ = os.environ if env is None else env
@@ -181,9 +193,18 @@ def build_connector(
         return FacebookConnector.from_options(
             config.name, config.options, config.http, environ, check_only=check_only
         )
-    return YouTubeConnector.from_options(
+    if config.type == "dropfolder":
+        return DropFolderConnector(config.name, config.options)
+    others: dict[str, Any] = {
+        "youtube": YouTubeConnector,
+        "tiktok": TikTokConnector,
+        "reddit": RedditConnector,
+        "x": XConnector,
+    }
+    built: Connector = others[config.type].from_options(
         config.name, config.options, config.http, environ, check_only=check_only
     )
+    return built
 
 
 def check_options(name: str, options: Mapping[str, Any], known: frozenset[str]) -> None:
