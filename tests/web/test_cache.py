@@ -57,3 +57,18 @@ def test_a_cached_overview_never_crosses_workspaces(web_store: Any) -> None:
     assert "Secret Brand" not in default["topics"]
     again = overview(web_store, "default", group="brand", days=7)
     assert again["topics"] == default["topics"]
+
+
+def test_the_app_warms_the_default_overview_at_start(web_store: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from tinhieu.web import create_app
+    from tinhieu.web.overview import _OVERVIEWS
+
+    _OVERVIEWS.clear()
+    app = create_app(web_store)
+    with TestClient(app):
+        app.state.warmup.join(timeout=120)
+    warmed = {key[:4] for key in _OVERVIEWS._items}
+    assert ("brand", None, 7, "day") in warmed
+    assert len(_OVERVIEWS._items) == 2  # one per workspace with topics: default, other

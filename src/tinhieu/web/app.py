@@ -6,6 +6,8 @@ uvicorn. Pages live in ``tinhieu.web.pages``, API routes in ``tinhieu.web.api``.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -42,6 +44,25 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
 }
 
 
+_log = logging.getLogger(__name__)
+
+
+def warm_overviews(store: DuckDBStore) -> int:
+    """Compute the default Overview (brand group, 7 days, per day) of every workspace
+    with topics; returns how many were computed. Failures are logged, never raised."""
+    from tinhieu.web.overview import overview
+
+    done = 0
+    for (name,) in store.fetch_all("SELECT name FROM workspaces ORDER BY name"):
+        try:
+            if store.get_topics(str(name)):
+                overview(store, str(name), group="brand", days=7, grain="day")
+                done += 1
+        except Exception:  # a warm-up must never stop the app
+            _log.exception("warming the Overview of workspace %r failed", name)
+    return done
+
+
 def create_app(
     store: DuckDBStore, *, secure_cookies: bool = False, scheduler: Scheduler | None = None
 ) -> FastAPI:
@@ -50,6 +71,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # compute each workspace's default Overview in the background, so the first
+        # person to open the dashboard after a start does not wait for it
+        app.state.warmup = threading.Thread(
+            target=warm_overviews, args=(store,), name="tinhieu-warmup", daemon=True
+        )
+        app.state.warmup.start()
         if scheduler is not None:
             scheduler.start()
         try:
