@@ -14,6 +14,7 @@ import click
 from tinhieu import __version__
 from tinhieu.cli_alerts import alert
 from tinhieu.cli_brief import brief
+from tinhieu.cli_campaign import campaign
 from tinhieu.cli_common import UserError, _echo_json, _lang, _open, store_options, user_errors
 from tinhieu.cli_kol import kol
 from tinhieu.cli_nlp import nlp
@@ -591,3 +592,4 @@ main.add_command(collect)
 main.add_command(sources)
 main.add_command(run)
 main.add_command(kol)
+main.add_command(campaign)

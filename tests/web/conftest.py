@@ -45,6 +45,7 @@ XSS_TEXT = (
     'Lumi Tea <script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> '
     '<a href="javascript:window.__pwned=3">bấm</a> "quote" & \'apos\' xsspayload'
 )
+CAMPAIGN = "Chiến dịch Lumi"
 XSS_AUTHOR = '<b onmouseover="window.__pwned=4">Kẻ xấu</b>'
 
 
@@ -87,6 +88,7 @@ def _add_rows(store: DuckDBStore, workspace: str, rows: list[dict[str, Any]]) ->
 
 def build_world(folder: Path) -> WebWorld:
     from tinhieu.demo_run import build_demo
+    from tinhieu.kol.campaigns import Campaign, Member, save_campaign
     from tinhieu.metrics import refresh_rollup
     from tinhieu.nlp.pipeline import enrich
     from tinhieu.signals.engine import detect, save_signals
@@ -117,6 +119,16 @@ def build_world(folder: Path) -> WebWorld:
             refresh_rollup(store, ws)
         for report in detect(store, "default", since=datetime.now(UTC) - timedelta(days=22)):
             save_signals(store, report.signals)
+        save_campaign(
+            store,
+            Campaign(
+                "default",
+                CAMPAIGN,
+                now - timedelta(days=7),
+                now + timedelta(hours=1),
+                (Member("kol", "facebook", "u-xss-1"),),
+            ),
+        )
         add_user(store, "admin", PASSWORD, display_name="Quản trị", workspace="default")
         add_user(store, "analyst", PASSWORD, display_name="Phân tích", workspace="default",
                  role="analyst")  # fmt: skip

@@ -36,7 +36,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import WebWorld, build_world, csrf_of, login
+from tests.web.conftest import CAMPAIGN, WebWorld, build_world, csrf_of, login
 from tinhieu.store import DuckDBStore, open_store
 
 #: Routes that exist today; the test fails if one disappears from the walk (a sign that
@@ -112,6 +112,7 @@ def _default_ids(store: DuckDBStore) -> Ids:
     assert ids.topic in topics
     ids.markers = {*topics, *(s for s in signal_ids if len(s) >= 8), "xsspayload", RULE_NAME}
     ids.markers |= {"Quản trị", "Kẻ xấu", "__pwned"}  # admin's name, the hostile mention
+    ids.markers.add(CAMPAIGN)
     return ids
 
 
@@ -125,6 +126,8 @@ class Filler:
 def _name(ids: Ids, path: str) -> str:
     if "alert-rules" in path or "/rules" in path:
         return ids.rule
+    if "campaigns" in path:
+        return CAMPAIGN
     return ids.topic
 
 
@@ -136,6 +139,7 @@ FILLERS: dict[str, Filler] = {
     "topic": Filler(lambda ids, _: ids.topic),
     "token_id": Filler(lambda ids, _: ids.token_id),
     "user": Filler(lambda ids, _: ids.user),
+    "author_id": Filler(lambda ids, _: "u-xss-1"),  # the author of default's hostile mention
     "rule": Filler(lambda ids, _: ids.rule),
     "code": Filler(lambda ids, _: "en", owned=False),  # /lang/{code}
     "q": Filler(lambda ids, _: "xsspayload", owned=False),  # a search for default's text

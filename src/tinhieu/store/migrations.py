@@ -251,6 +251,31 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             )""",
         ),
     ),
+    (
+        6,
+        "KOL campaigns",
+        (
+            """CREATE TABLE campaigns (
+                workspace VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                since TIMESTAMPTZ NOT NULL,
+                until TIMESTAMPTZ NOT NULL,
+                cost DOUBLE PRECISION,
+                brand VARCHAR,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (workspace, name)
+            )""",
+            """CREATE TABLE campaign_members (
+                workspace VARCHAR NOT NULL,
+                campaign VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                platform VARCHAR NOT NULL,
+                value VARCHAR NOT NULL,
+                cost DOUBLE PRECISION,
+                PRIMARY KEY (workspace, campaign, kind, platform, value)
+            )""",
+        ),
+    ),
 )
 
 LATEST: Final[int] = MIGRATIONS[-1][0]

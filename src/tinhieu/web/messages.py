@@ -19,6 +19,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "web.nav.moderation": ("Kiểm duyệt", "Moderation"),
     "web.nav.topics": ("Chủ đề", "Topics"),
     "web.nav.authors": ("Tác giả / KOL", "Authors / KOLs"),
+    "web.nav.campaigns": ("Chiến dịch", "Campaigns"),
     "web.nav.settings": ("Cài đặt", "Settings"),
     "web.workspace": ("Không gian làm việc", "Workspace"),
     "web.logout": ("Đăng xuất", "Log out"),

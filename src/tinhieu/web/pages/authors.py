@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from tinhieu.kol.find import audit
+from tinhieu.kol.quality import SCORE_FORMULA
 from tinhieu.metrics.tiers import TIER_NAMES
 from tinhieu.schema import PLATFORMS
 from tinhieu.web.auth import PagePrincipal, store_of
@@ -21,6 +23,7 @@ from tinhieu.web.authors import (
     author_page,
 )
 from tinhieu.web.messages_admin import MESSAGES as _MESSAGES  # noqa: F401 - registers them
+from tinhieu.web.messages_kol import MESSAGES as _KOL  # noqa: F401 - registers them
 from tinhieu.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -54,6 +57,11 @@ def authors_page(
         )
     except AuthorQueryError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
+    # audience quality of the authors on this page (tinhieu.kol.quality)
+    shown = {(a["platform"], a["author_id"]) for a in page.items}
+    quality = {
+        prof.key: q.score for prof, q in audit(store, principal.workspace) if prof.key in shown
+    }
     base = {"sort": sort, "platform": platform, "tier": tier, "topic": topic, "q": q}
     kept = {k: v for k, v in base.items() if v}
     next_url = (
@@ -78,4 +86,6 @@ def authors_page(
         first_url=first_url,
         formulas=FORMULAS,
         tier_scheme=TIER_SCHEME,
+        quality=quality,
+        quality_formula=SCORE_FORMULA,
     )

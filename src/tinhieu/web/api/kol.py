@@ -1,0 +1,233 @@
+"""KOL discovery, KOL detail and campaigns (``docs/kol.md``).
+
+Every route is scoped by the caller's workspace: another workspace's KOL or campaign
+answers 404, as a missing one does. Reading needs the viewer role; creating a campaign
+needs the ``topics`` permission (analyst).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from tinhieu.accounts import Principal
+from tinhieu.kol.campaigns import (
+    CampaignError,
+    get_campaign,
+    list_campaigns,
+    make_campaign,
+    report,
+    save_campaign,
+)
+from tinhieu.kol.find import find_kols
+from tinhieu.kol.influence import influence
+from tinhieu.kol.profiles import Profile, load_profiles
+from tinhieu.kol.quality import audience_quality, load_comments, pod_commenters
+from tinhieu.metrics.result import jsonable
+from tinhieu.metrics.scope import ScopeError, parse_bound
+from tinhieu.metrics.tiers import scheme as get_scheme
+from tinhieu.query import QuerySyntaxError, compile_query
+from tinhieu.store.base import Store
+from tinhieu.web.auth import ApiPrincipal, lang_of, require, store_of
+
+router = APIRouter(tags=["kol"])
+
+Scheme = Literal["default", "industry"]
+RECENT_POSTS = 10
+
+
+def kol_detail(
+    store: Store,
+    workspace: str,
+    platform: str,
+    author_id: str,
+    *,
+    topic: str | None = None,
+    scheme: str = "default",
+) -> dict[str, Any] | None:
+    """Profile, tier (with its scheme), quality with each part, influence and relevance
+    for ``topic`` (default: the author's most frequent topic), recent posts and brands;
+    None when the author has no post in ``workspace``."""
+    tier_scheme = get_scheme(scheme)
+    profile: Profile | None = next(
+        (
+            p
+            for p in load_profiles(store, workspace, platform=platform, tier_scheme=tier_scheme)
+            if p.author_id == author_id
+        ),
+        None,
+    )
+    if profile is None:
+        return None
+    comments = load_comments(store, workspace)
+    pods = pod_commenters(c for cs in comments.values() for c in cs)
+    mine = comments.get(profile.key, [])
+    quality = audience_quality(profile, mine, pods)
+    chosen = topic or next(iter(profile.topics), None)
+    inf = None
+    if chosen:
+        saved = {tp.name for tp in store.get_topics(workspace)}
+        query = None if chosen in saved else compile_query(chosen)
+        inf = influence(profile, quality, mine, chosen, query).to_dict()
+    posts = [
+        {
+            "source_id": p["source_id"],
+            "kind": p["kind"],
+            "title": p["title"],
+            "text": p["text"],
+            "created_at": p["created_at"],
+            "interactions": p["ix"],
+            "views": p["views"],
+            "topics": list(p["topics"] or []),
+        }
+        for p in reversed(profile.post_rows[-RECENT_POSTS:])
+    ]
+    return {
+        "profile": jsonable(profile.to_dict()),
+        "tier_scheme": tier_scheme.description,
+        "quality": jsonable(quality.to_dict()),
+        "topic": chosen,
+        "influence": jsonable(inf),
+        "recent_posts": jsonable(posts),
+        "brands": jsonable(profile.brands),
+        "sponsored_brands": dict(profile.sponsored_brands),
+    }
+
+
+@router.get("/kols")
+def get_kols(
+    request: Request,
+    principal: ApiPrincipal,
+    topic: Annotated[str, Query(min_length=1, max_length=400)],
+    tier: Annotated[str | None, Query(max_length=20)] = None,
+    platform: Annotated[str | None, Query(max_length=40)] = None,
+    min_quality: Annotated[float | None, Query(ge=0, le=100)] = None,
+    scheme: Scheme = "default",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    """Authors ranked for a topic (a saved topic or a query), as ``tinhieu kol find``:
+    influence = 100 × reach × quality × relevance × engagement_fit, with every part,
+    the quality score's parts and the reasons for each rank."""
+    tier_scheme = get_scheme(scheme)
+    try:
+        ranked = find_kols(
+            store_of(request),
+            principal.workspace,
+            topic,
+            tier=tier or None,
+            platform=platform or None,
+            min_quality=min_quality,
+            tier_scheme=tier_scheme,
+            limit=limit,
+        )
+    except (ValueError, QuerySyntaxError) as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    lang = lang_of(request)
+    return {
+        "topic": topic,
+        "tier_scheme": tier_scheme.description,
+        "results": jsonable([r.to_dict(lang) for r in ranked]),
+    }
+
+
+@router.get("/kols/{platform}/{author_id}")
+def get_kol(
+    request: Request,
+    principal: ApiPrincipal,
+    platform: str,
+    author_id: str,
+    topic: Annotated[str | None, Query(max_length=400)] = None,
+    scheme: Scheme = "default",
+) -> dict[str, Any]:
+    """One KOL: profile, tier with its scheme, quality score with each part and why,
+    influence and relevance (for ``topic``, default their most frequent topic), recent
+    posts and the brands they talk about. 404 when the author has no post here."""
+    try:
+        found = kol_detail(
+            store_of(request), principal.workspace, platform, author_id, topic=topic, scheme=scheme
+        )
+    except QuerySyntaxError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    if found is None:
+        raise HTTPException(status_code=404, detail="no such KOL")
+    return found
+
+
+class KolIn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    platform: str = Field(min_length=1, max_length=40)
+    author_id: str = Field(min_length=1, max_length=200)
+    cost: float | None = Field(default=None, ge=0)
+
+
+class CampaignIn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    name: str = Field(min_length=1, max_length=120)
+    since: str = Field(min_length=1, max_length=40, description="2026-01-10 or ISO datetime")
+    until: str = Field(
+        min_length=1, max_length=40, description="exclusive; a date means the whole day"
+    )
+    kols: list[KolIn] = Field(default_factory=list, max_length=500)
+    hashtags: list[str] = Field(default_factory=list, max_length=100)
+    links: list[str] = Field(default_factory=list, max_length=100)
+    cost: float | None = Field(default=None, ge=0)
+    brand: str | None = Field(default=None, max_length=200)
+
+
+@router.get("/campaigns")
+def get_campaigns(request: Request, principal: ApiPrincipal) -> dict[str, Any]:
+    """The workspace's campaigns: KOLs, hashtags, links, window and costs."""
+    return {
+        "campaigns": [c.to_dict() for c in list_campaigns(store_of(request), principal.workspace)]
+    }
+
+
+@router.post("/campaigns", status_code=201)
+def post_campaign(
+    request: Request,
+    body: CampaignIn,
+    principal: Annotated[Principal, Depends(require("topics"))],
+) -> dict[str, Any]:
+    """Create a campaign (analyst or admin). 400 on bad input (an empty window, a
+    negative cost, nothing to track), 409 when the name exists."""
+    store = store_of(request)
+    zone = ZoneInfo(store.workspace_timezone(principal.workspace))
+    try:
+        since, _ = parse_bound(body.since, zone, is_until=False)
+        until, _ = parse_bound(body.until, zone, is_until=True)
+        assert since is not None and until is not None
+        campaign = make_campaign(
+            principal.workspace,
+            body.name,
+            since,
+            until,
+            kols=[(k.platform.lower(), k.author_id, k.cost) for k in body.kols],
+            hashtags=body.hashtags,
+            links=body.links,
+            cost=body.cost,
+            brand=body.brand,
+        )
+    except (CampaignError, ScopeError) as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    if get_campaign(store, principal.workspace, campaign.name) is not None:
+        raise HTTPException(status_code=409, detail="a campaign of this name exists")
+    save_campaign(store, campaign)
+    return campaign.to_dict()
+
+
+@router.get("/campaigns/{name}/report")
+def get_campaign_report(request: Request, principal: ApiPrincipal, name: str) -> dict[str, Any]:
+    """The campaign report: posts, reach, interactions, ER, quality ER, comment
+    sentiment and aspects, share-of-voice lift, cost per (quality) engagement, vanity
+    share; every number with its formula, or null with the reason."""
+    store = store_of(request)
+    campaign = get_campaign(store, principal.workspace, name)
+    if campaign is None:
+        raise HTTPException(status_code=404, detail="no such campaign")
+    return report(store, campaign).to_dict()
+
+
+__all__ = ["kol_detail", "router"]
