@@ -47,19 +47,27 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
 _log = logging.getLogger(__name__)
 
 
-def warm_overviews(store: DuckDBStore) -> int:
+def warm_overviews(store: DuckDBStore, *, authors: bool = True) -> int:
     """Compute the default Overview (brand group, 7 days, per day) of every workspace
-    with topics; returns how many were computed. Failures are logged, never raised."""
+    with topics, then (``authors``) the author audit the Authors page shows; returns how
+    many Overviews were computed. Failures are logged, never raised."""
+    from tinhieu.web.kol_data import audited
     from tinhieu.web.overview import overview
 
+    names = [str(r[0]) for r in store.fetch_all("SELECT name FROM workspaces ORDER BY name")]
     done = 0
-    for (name,) in store.fetch_all("SELECT name FROM workspaces ORDER BY name"):
+    for name in names:
         try:
-            if store.get_topics(str(name)):
-                overview(store, str(name), group="brand", days=7, grain="day")
+            if store.get_topics(name):
+                overview(store, name, group="brand", days=7, grain="day")
                 done += 1
         except Exception:  # a warm-up must never stop the app
             _log.exception("warming the Overview of workspace %r failed", name)
+    for name in names if authors else ():
+        try:
+            audited(store, name)
+        except Exception:
+            _log.exception("warming the author audit of workspace %r failed", name)
     return done
 
 

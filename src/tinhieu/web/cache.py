@@ -30,23 +30,27 @@ class ResultCache:
         self._lock = threading.Lock()
         self._flights: dict[tuple[Any, ...], threading.Lock] = {}
 
-    def get_or_compute(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """The cached value of ``key`` (a deep copy: callers may change it), computing
-        it once when missing."""
+    def get_or_compute(
+        self, key: tuple[Any, ...], compute: Callable[[], T], *, shared: bool = False
+    ) -> T:
+        """The cached value of ``key``, computing it once when missing. Callers get a
+        deep copy they may change, or with ``shared`` the cached object itself (for
+        large results of immutable records that no caller changes)."""
+        keep: Callable[[Any], Any] = (lambda v: v) if shared else copy.deepcopy
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                found: T = copy.deepcopy(self._items[key])
+                found: T = keep(self._items[key])
                 return found
             flight = self._flights.setdefault(key, threading.Lock())
         with flight:
             with self._lock:
                 if key in self._items:  # another request computed it meanwhile
-                    ready: T = copy.deepcopy(self._items[key])
+                    ready: T = keep(self._items[key])
                     return ready
             value = compute()
             with self._lock:
-                self._items[key] = copy.deepcopy(value)
+                self._items[key] = keep(value)
                 while len(self._items) > self.size:
                     self._items.popitem(last=False)
                 self._flights.pop(key, None)

@@ -24,14 +24,15 @@ from tinhieu.kol.campaigns import (
 )
 from tinhieu.kol.find import find_kols
 from tinhieu.kol.influence import influence
-from tinhieu.kol.profiles import Profile, load_profiles
-from tinhieu.kol.quality import audience_quality, load_comments, pod_commenters
+from tinhieu.kol.profiles import Profile
+from tinhieu.kol.quality import audience_quality
 from tinhieu.metrics.result import jsonable
 from tinhieu.metrics.scope import ScopeError, parse_bound
 from tinhieu.metrics.tiers import scheme as get_scheme
 from tinhieu.query import QuerySyntaxError, compile_query
 from tinhieu.store.base import Store
 from tinhieu.web.auth import ApiPrincipal, lang_of, require, store_of
+from tinhieu.web.kol_data import comments_and_pods, profiles
 
 router = APIRouter(tags=["kol"])
 
@@ -55,15 +56,14 @@ def kol_detail(
     profile: Profile | None = next(
         (
             p
-            for p in load_profiles(store, workspace, platform=platform, tier_scheme=tier_scheme)
+            for p in profiles(store, workspace, platform=platform, scheme=scheme)
             if p.author_id == author_id
         ),
         None,
     )
     if profile is None:
         return None
-    comments = load_comments(store, workspace)
-    pods = pod_commenters(c for cs in comments.values() for c in cs)
+    comments, pods = comments_and_pods(store, workspace)
     mine = comments.get(profile.key, [])
     quality = audience_quality(profile, mine, pods)
     chosen = topic or next(iter(profile.topics), None)

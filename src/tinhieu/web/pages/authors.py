@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from tinhieu.kol.find import audit
 from tinhieu.kol.quality import SCORE_FORMULA
 from tinhieu.metrics.tiers import TIER_NAMES
 from tinhieu.schema import PLATFORMS
@@ -22,6 +21,7 @@ from tinhieu.web.authors import (
     AuthorQueryError,
     author_page,
 )
+from tinhieu.web.kol_data import audited
 from tinhieu.web.messages_admin import MESSAGES as _MESSAGES  # noqa: F401 - registers them
 from tinhieu.web.messages_kol import MESSAGES as _KOL  # noqa: F401 - registers them
 from tinhieu.web.render import render
@@ -60,7 +60,7 @@ def authors_page(
     # audience quality of the authors on this page (tinhieu.kol.quality)
     shown = {(a["platform"], a["author_id"]) for a in page.items}
     quality = {
-        prof.key: q.score for prof, q in audit(store, principal.workspace) if prof.key in shown
+        prof.key: q.score for prof, q in audited(store, principal.workspace) if prof.key in shown
     }
     base = {"sort": sort, "platform": platform, "tier": tier, "topic": topic, "q": q}
     kept = {k: v for k, v in base.items() if v}
