@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final, Self
 
 from tinhieu.sources.connectors.base import ConfigError, Connector, HttpPolicy
 
@@ -154,6 +154,43 @@ def _source(
     )
     build_connector(config, env={}, check_only=True)
     return config
+
+
+class CredentialedConnector(Connector):
+    """A connector whose credentials are environment variables named in its options
+    (``CREDENTIAL_OPTIONS``, e.g. ``token_env``): never the secrets themselves.
+
+    Subclasses take ``(name, options, policy, credentials)``: one string for one
+    option, a tuple for several, None when only the configuration is checked."""
+
+    CREDENTIAL_OPTIONS: ClassVar[tuple[str, ...]] = ()
+    client: Any = None
+
+    def __init__(self, name: str, *args: Any) -> None:
+        # subclasses take (name, options, policy, credentials) and call this with name
+        super().__init__(name)
+
+    @classmethod
+    def from_options(
+        cls,
+        name: str,
+        options: Mapping[str, Any],
+        policy: HttpPolicy,
+        env: Mapping[str, str],
+        *,
+        check_only: bool = False,
+    ) -> Self:
+        if check_only:
+            for key in cls.CREDENTIAL_OPTIONS:
+                if not isinstance(options.get(key), str):
+                    raise ConfigError(f"source {name}: {key} must name an environment variable")
+            return cls(name, options, policy, None)
+        values = tuple(env_secret(name, options, key, env) for key in cls.CREDENTIAL_OPTIONS)
+        return cls(name, options, policy, values[0] if len(values) == 1 else values)
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
 
 
 def env_secret(name: str, options: Mapping[str, Any], key: str, env: Mapping[str, str]) -> str:

@@ -29,7 +29,6 @@ from tinhieu.sources.connectors.base import (
     AuthError,
     BadResponse,
     ConfigError,
-    Connector,
     ConnectorError,
     HttpClient,
     HttpPolicy,
@@ -42,7 +41,12 @@ from tinhieu.sources.connectors.base import (
     classify_status,
     error_body,
 )
-from tinhieu.sources.connectors.config import check_options, env_secret, int_option, str_list
+from tinhieu.sources.connectors.config import (
+    CredentialedConnector,
+    check_options,
+    int_option,
+    str_list,
+)
 
 GRAPH_URL: Final[str] = "https://graph.facebook.com"
 API_VERSION: Final[str] = "v19.0"
@@ -268,8 +272,10 @@ def classify(response: httpx.Response) -> ConnectorError:
 # --- the connector ---------------------------------------------------------------------------
 
 
-class FacebookConnector(Connector):
+class FacebookConnector(CredentialedConnector):
     platform = "facebook"
+
+    CREDENTIAL_OPTIONS = ("token_env",)
 
     def __init__(
         self,
@@ -305,26 +311,6 @@ class FacebookConnector(Connector):
                 on_response=self._slowdown,
                 stats=self.stats,
             )
-
-    @classmethod
-    def from_options(
-        cls,
-        name: str,
-        options: Mapping[str, Any],
-        policy: HttpPolicy,
-        env: Mapping[str, str],
-        *,
-        check_only: bool = False,
-    ) -> FacebookConnector:
-        if check_only:
-            if not isinstance(options.get("token_env"), str):
-                raise ConfigError(f"source {name}: token_env must name an environment variable")
-            return cls(name, options, policy, None)
-        return cls(name, options, policy, env_secret(name, options, "token_env", env))
-
-    def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
 
     def queries(self) -> list[str]:
         return list(self.pages)

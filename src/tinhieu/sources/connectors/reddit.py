@@ -33,7 +33,6 @@ from tinhieu.sources.connectors.base import (
     AuthError,
     BadResponse,
     ConfigError,
-    Connector,
     ConnectorError,
     HttpPolicy,
     Item,
@@ -45,7 +44,12 @@ from tinhieu.sources.connectors.base import (
     classify_status,
     error_body,
 )
-from tinhieu.sources.connectors.config import check_options, env_secret, int_option, str_list
+from tinhieu.sources.connectors.config import (
+    CredentialedConnector,
+    check_options,
+    int_option,
+    str_list,
+)
 from tinhieu.sources.connectors.oauth import PostClient, TokenCache
 
 AUTH_URL: Final[str] = "https://www.reddit.com/api/v1/access_token"
@@ -226,8 +230,10 @@ def _is_number(text: str) -> bool:
 # --- the connector -------------------------------------------------------------------------
 
 
-class RedditConnector(Connector):
+class RedditConnector(CredentialedConnector):
     platform = "reddit"
+
+    CREDENTIAL_OPTIONS = ("client_id_env", "client_secret_env")
 
     def __init__(
         self,
@@ -269,29 +275,6 @@ class RedditConnector(Connector):
                 stats=self.stats,
             )
         self.tokens = TokenCache(self._new_token)
-
-    @classmethod
-    def from_options(
-        cls,
-        name: str,
-        options: Mapping[str, Any],
-        policy: HttpPolicy,
-        env: Mapping[str, str],
-        *,
-        check_only: bool = False,
-    ) -> RedditConnector:
-        if check_only:
-            for key in ("client_id_env", "client_secret_env"):
-                if not isinstance(options.get(key), str):
-                    raise ConfigError(f"source {name}: {key} must name an environment variable")
-            return cls(name, options, policy, None)
-        ident = env_secret(name, options, "client_id_env", env)
-        secret = env_secret(name, options, "client_secret_env", env)
-        return cls(name, options, policy, (ident, secret))
-
-    def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
 
     def queries(self) -> list[str]:
         return [f"r/{s}" for s in self.subreddits] + [f"search:{q}" for q in self.searches]

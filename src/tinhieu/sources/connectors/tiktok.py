@@ -32,7 +32,6 @@ from tinhieu.sources.connectors.base import (
     AuthError,
     BadResponse,
     ConfigError,
-    Connector,
     ConnectorError,
     HttpError,
     HttpPolicy,
@@ -46,7 +45,12 @@ from tinhieu.sources.connectors.base import (
     classify_status,
     error_body,
 )
-from tinhieu.sources.connectors.config import check_options, env_secret, int_option, str_list
+from tinhieu.sources.connectors.config import (
+    CredentialedConnector,
+    check_options,
+    int_option,
+    str_list,
+)
 from tinhieu.sources.connectors.oauth import PostClient, TokenCache
 
 TIKTOK_URL: Final[str] = "https://open.tiktokapis.com"
@@ -212,8 +216,10 @@ def classify(response: httpx.Response) -> ConnectorError:
 # --- the connector -------------------------------------------------------------------------
 
 
-class TikTokConnector(Connector):
+class TikTokConnector(CredentialedConnector):
     platform = "tiktok"
+
+    CREDENTIAL_OPTIONS = ("client_key_env", "client_secret_env")
 
     def __init__(
         self,
@@ -246,29 +252,6 @@ class TikTokConnector(Connector):
             )
         self.tokens = TokenCache(self._new_token)
         self.today: date | None = None  # tests pin the day
-
-    @classmethod
-    def from_options(
-        cls,
-        name: str,
-        options: Mapping[str, Any],
-        policy: HttpPolicy,
-        env: Mapping[str, str],
-        *,
-        check_only: bool = False,
-    ) -> TikTokConnector:
-        if check_only:
-            for key in ("client_key_env", "client_secret_env"):
-                if not isinstance(options.get(key), str):
-                    raise ConfigError(f"source {name}: {key} must name an environment variable")
-            return cls(name, options, policy, None)
-        key = env_secret(name, options, "client_key_env", env)
-        secret = env_secret(name, options, "client_secret_env", env)
-        return cls(name, options, policy, (key, secret))
-
-    def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
 
     def queries(self) -> list[str]:
         """One query (one cursor) for the source: its keywords and hashtags together

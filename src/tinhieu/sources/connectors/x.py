@@ -27,7 +27,6 @@ from tinhieu.sources.connectors.base import (
     AuthError,
     BadResponse,
     ConfigError,
-    Connector,
     ConnectorError,
     HttpClient,
     HttpError,
@@ -42,7 +41,12 @@ from tinhieu.sources.connectors.base import (
     classify_status,
     error_body,
 )
-from tinhieu.sources.connectors.config import check_options, env_secret, int_option, str_list
+from tinhieu.sources.connectors.config import (
+    CredentialedConnector,
+    check_options,
+    int_option,
+    str_list,
+)
 
 X_URL: Final[str] = "https://api.x.com"
 SEARCH_PATH: Final[str] = "/2/tweets/search/recent"
@@ -159,8 +163,10 @@ def classify(response: httpx.Response) -> ConnectorError:
 # --- the connector -------------------------------------------------------------------------
 
 
-class XConnector(Connector):
+class XConnector(CredentialedConnector):
     platform = "x"
+
+    CREDENTIAL_OPTIONS = ("token_env",)
 
     def __init__(
         self, name: str, options: Mapping[str, Any], policy: HttpPolicy, token: str | None
@@ -185,26 +191,6 @@ class XConnector(Connector):
                 on_response=self._pause,
                 stats=self.stats,
             )
-
-    @classmethod
-    def from_options(
-        cls,
-        name: str,
-        options: Mapping[str, Any],
-        policy: HttpPolicy,
-        env: Mapping[str, str],
-        *,
-        check_only: bool = False,
-    ) -> XConnector:
-        if check_only:
-            if not isinstance(options.get("token_env"), str):
-                raise ConfigError(f"source {name}: token_env must name an environment variable")
-            return cls(name, options, policy, None)
-        return cls(name, options, policy, env_secret(name, options, "token_env", env))
-
-    def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
 
     def queries(self) -> list[str]:
         return list(self.searches)

@@ -28,7 +28,6 @@ from tinhieu.sources.connectors.base import (
     BadResponse,
     BudgetReached,
     ConfigError,
-    Connector,
     ConnectorError,
     HttpClient,
     HttpPolicy,
@@ -42,7 +41,12 @@ from tinhieu.sources.connectors.base import (
     classify_status,
     error_body,
 )
-from tinhieu.sources.connectors.config import check_options, env_secret, int_option, str_list
+from tinhieu.sources.connectors.config import (
+    CredentialedConnector,
+    check_options,
+    int_option,
+    str_list,
+)
 
 YOUTUBE_URL: Final[str] = "https://www.googleapis.com/youtube/v3"
 COSTS: Final[dict[str, int]] = {
@@ -249,8 +253,10 @@ def _parse(value: str) -> datetime:
 # --- the connector -------------------------------------------------------------------------
 
 
-class YouTubeConnector(Connector):
+class YouTubeConnector(CredentialedConnector):
     platform = "youtube"
+
+    CREDENTIAL_OPTIONS = ("key_env",)
 
     def __init__(
         self, name: str, options: Mapping[str, Any], policy: HttpPolicy, key: str | None
@@ -284,26 +290,6 @@ class YouTubeConnector(Connector):
                 classify=classify,
                 stats=self.stats,
             )
-
-    @classmethod
-    def from_options(
-        cls,
-        name: str,
-        options: Mapping[str, Any],
-        policy: HttpPolicy,
-        env: Mapping[str, str],
-        *,
-        check_only: bool = False,
-    ) -> YouTubeConnector:
-        if check_only:
-            if not isinstance(options.get("key_env"), str):
-                raise ConfigError(f"source {name}: key_env must name an environment variable")
-            return cls(name, options, policy, None)
-        return cls(name, options, policy, env_secret(name, options, "key_env", env))
-
-    def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
 
     def queries(self) -> list[str]:
         return [f"q:{q}" for q in self.searches] + [f"channel:{c}" for c in self.channels]
