@@ -232,6 +232,15 @@ def get_signal_case(store: Store, workspace: str, signal_id: str) -> SignalCase:
     return SignalCase(Signal.from_dict(json.loads(row[9])), detected, _case_of(row))
 
 
+def resolved_ids(store: Store, workspace: str) -> set[str]:
+    """The ids of the workspace's signals whose case is resolved."""
+    rows = store.fetch_all(
+        "SELECT signal_id FROM signal_cases WHERE workspace = ? AND status = 'resolved'",
+        [workspace],
+    )
+    return {str(r[0]) for r in rows}
+
+
 def events(store: Store, workspace: str, signal_id: str) -> list[CaseEvent]:
     """The case's actions, oldest first."""
     rows = store.fetch_all(

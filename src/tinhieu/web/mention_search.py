@@ -517,7 +517,7 @@ def search(
     that is not this search's."""
     query = compiled(filters)  # a syntax error is raised here, never cached
     if cursor or not windowed:
-        return _search(store, workspace, filters, cursor=cursor, limit=limit, count=count,
+        return _search(store, workspace, filters, query, cursor=cursor, limit=limit, count=count,
                        windowed=windowed)  # fmt: skip
     key = (
         json.dumps(filters.as_params(), sort_keys=True),
@@ -528,7 +528,7 @@ def search(
     )
 
     def first_page() -> tuple[Any, ...]:
-        page = _search(store, workspace, filters, limit=limit, count=count)
+        page = _search(store, workspace, filters, query, limit=limit, count=count)
         return page.items, page.next_cursor, page.count, page.count_capped
 
     items, next_cursor, total, capped = _FIRST_PAGES.get_or_compute(key, first_page)
@@ -539,6 +539,7 @@ def _search(
     store: DuckDBStore,
     workspace: str,
     filters: Filters,
+    query: Query | None,
     *,
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
@@ -546,7 +547,6 @@ def _search(
     windowed: bool = True,
 ) -> SearchPage:
     limit = max(1, min(int(limit), MAX_PAGE_SIZE))
-    query = compiled(filters)
     condition, params = filters_sql(store, workspace, filters)
     where = f"workspace = ? AND ({condition})"
     params = [workspace, *params]

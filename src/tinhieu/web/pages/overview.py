@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from tinhieu.cases import resolved_ids
 from tinhieu.schema import TOPIC_GROUPS
 from tinhieu.signals.engine import load_signals
 from tinhieu.store.base import Store
@@ -25,13 +26,7 @@ OPEN_SIGNAL_MIN_SEVERITY = 5
 def open_signals(store: Store, workspace: str, limit: int = 5) -> list[dict[str, Any]]:
     """The most severe signals of the last week that nobody has resolved yet."""
     since = datetime.now(UTC) - timedelta(days=OPEN_SIGNAL_DAYS)
-    resolved = {
-        str(r[0])
-        for r in store.fetch_all(
-            "SELECT signal_id FROM signal_cases WHERE workspace = ? AND status = 'resolved'",
-            [workspace],
-        )
-    }
+    resolved = resolved_ids(store, workspace)
     out = []
     for s in load_signals(store, workspace, since=since, min_severity=OPEN_SIGNAL_MIN_SEVERITY):
         if s.id in resolved:
