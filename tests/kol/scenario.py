@@ -112,6 +112,9 @@ def build(store: DuckDBStore) -> None:
     # bad follower counts, and one KOL on two platforms
     for author, followers in (("zero", 0), ("neg", -5), ("huge", 5 * 10**12), ("none", None)):
         rows.append(_post(author, 0, followers, text="trà sữa ngon", likes=10, comments=1))
+    # one on-topic post, a bigger audience than "genuine", and nobody commenting: no habit
+    # of the topic and no audience to judge, so it must not outrank "genuine"
+    rows.append(_post("oneoff", 0, 120_000, text="Trà sữa matcha ngon", likes=2500, comments=40))
     rows.append(_post("twice", 0, 20_000, text="trà sữa facebook", likes=400, comments=20))
     rows.append(
         _post(

@@ -85,9 +85,29 @@ def test_find_ranks_genuine_first_with_reasons(store: DuckDBStore) -> None:
     assert "#lumitea" in bought.profile.sponsored_hashtags
 
 
+def test_one_post_with_no_audience_is_weak_evidence(store: DuckDBStore) -> None:
+    ranked = {r.profile.author_id: r for r in find_kols(store, WS, TOPIC)}
+    genuine, oneoff = ranked["genuine"], ranked["oneoff"]
+    # more followers and a perfect (unmeasured) quality score ...
+    assert oneoff.influence.reach > genuine.influence.reach
+    assert oneoff.quality.score == 100 and oneoff.quality.confidence == "low"
+    # ... but one post is a weak habit, and no comments an unknown audience
+    assert oneoff.influence.consistency == 0.25
+    assert oneoff.influence.quality == 0.5
+    assert genuine.influence.consistency == round(6 / 9, 4)
+    assert genuine.influence.quality > 0.85
+    assert genuine.rank < oneoff.rank
+    assert any("too few to call it their subject" in r for r in oneoff.reasons("en"))
+    assert not any("too few" in r for r in genuine.reasons("en"))
+    i = genuine.influence
+    product = 100 * i.reach * i.quality * i.relevance * i.consistency * i.engagement_fit
+    assert i.score == pytest.approx(product, abs=0.02)
+
+
 def test_find_filters_and_queries(store: DuckDBStore) -> None:
     assert {r.profile.author_id for r in find_kols(store, WS, TOPIC, min_quality=70)} == {
         "genuine",
+        "oneoff",
         "twice",
         "zero",
         "neg",
@@ -99,7 +119,7 @@ def test_find_filters_and_queries(store: DuckDBStore) -> None:
     by_query = find_kols(store, WS, '"du lịch"')
     assert [r.profile.author_id for r in by_query] == ["pod1"]
     industry = find_kols(store, WS, TOPIC, tier="mid", tier_scheme=INDUSTRY_SCHEME)
-    assert {r.profile.author_id for r in industry} == {"genuine", "bought", "twice"}
+    assert {r.profile.author_id for r in industry} == {"genuine", "bought", "twice", "oneoff"}
     with pytest.raises(ValueError):
         find_kols(store, WS, TOPIC, tier="giga")
     with pytest.raises(ValueError):

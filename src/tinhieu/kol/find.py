@@ -12,7 +12,7 @@ from typing import Any
 
 from tinhieu.i18n import number, t
 from tinhieu.kol import messages as _messages  # noqa: F401  (registers the messages)
-from tinhieu.kol.influence import Influence, influence
+from tinhieu.kol.influence import CONSISTENCY_HALF, Influence, influence
 from tinhieu.kol.profiles import Profile, load_profiles
 from tinhieu.kol.quality import (
     TIER_ER_NORM,
@@ -69,6 +69,8 @@ class Ranked:
             out.append(t("kol.reason.jumps", lang))
         if q.confidence == "low":
             out.append(t("kol.reason.low_confidence", lang))
+        if i.matching_posts < CONSISTENCY_HALF:
+            out.append(t("kol.reason.few_posts", lang, n=i.matching_posts))
         if i.terms:
             out.append(t("kol.reason.terms", lang, terms=", ".join(i.terms[:5])))
         if p.sponsored_posts:
@@ -114,6 +116,7 @@ class Ranked:
             "inflated": q.inflated,
             "suspicious_share": q.suspicious_share,
             "relevance": i.relevance,
+            "consistency": i.consistency,
             "influence": i.score,
             "terms": " ".join(i.terms),
             "sponsored_posts": p.sponsored_posts,

@@ -6,14 +6,21 @@ topic, when the query matches its title and text. Shown with it: the recurring t
 the matching posts (hashtags and words of ≥ 4 letters, in ≥ 2 posts) and the net
 sentiment of the audience's comments ((positive − negative) / (positive + negative) × 100).
 
-**Influence** = 100 × reach × quality × relevance × engagement_fit, each factor 0–1:
+**Influence** = 100 × reach × quality × relevance × consistency × engagement_fit, each
+factor 0–1:
 
 * reach = min(1, log10(1 + followers) / 7): 10M followers → 1, 100k → 0.71, 10k → 0.57
   (logarithmic, so a celebrity does not drown a trusted micro-KOL); followers unknown →
   log10(1 + mean views per post) / 7, or 0 without views;
-* quality = audience quality score / 100 (:mod:`tinhieu.kol.quality`);
+* quality = the audience quality score / 100 (:mod:`tinhieu.kol.quality`), weighed by how
+  much audience it was measured on: (n × score/100 + k × 0.5) / (n + k) with n the
+  audience comments audited and k = :data:`QUALITY_PRIOR_COMMENTS`. An author nobody
+  comments on is not a proven 100 but an unknown 0.5; 200 comments move it to ~the score;
 * relevance = share of matching posts × sentiment_fit, sentiment_fit = 0.75 + 0.25 ×
   (audience net sentiment + 100) / 200 (1 when no comment is analysed);
+* consistency = m / (m + :data:`CONSISTENCY_HALF`) with m the matching posts: one post on
+  the topic → 0.25, 3 → 0.5, 9 → 0.75. Expertise is a habit: a single post, however
+  on-topic, is weak evidence that the author is a voice of the category;
 * engagement_fit = 0.5 + 0.5 × min(1, quality ER / tier ER norm) (0.75 when unknown).
 """
 
@@ -30,7 +37,11 @@ from tinhieu.kol.quality import TIER_ER_NORM, AudienceQuality, Comment
 from tinhieu.metrics.result import ratio
 from tinhieu.query import Query
 
-FORMULA: Final = "100 × reach × quality × relevance × engagement_fit (docs/kol.md)"
+FORMULA: Final = "100 × reach × quality × relevance × consistency × engagement_fit (docs/kol.md)"
+#: Audience comments that weigh as much as the 0.5 prior in the quality factor.
+QUALITY_PRIOR_COMMENTS: Final = 10
+#: Matching posts at which consistency reaches 0.5.
+CONSISTENCY_HALF: Final = 3
 _WORD: Final = re.compile(r"#?[^\W\d_]{4,}", re.UNICODE)
 _STOP: Final = frozenset(
     (
@@ -71,6 +82,7 @@ class Influence:
     relevance: float
     relevance_share: float
     matching_posts: int
+    consistency: float
     engagement_fit: float
     audience_net_sentiment: float | None
     terms: list[str]
@@ -111,6 +123,17 @@ def reach_factor(profile: Profile) -> float:
     return 0.0
 
 
+def quality_factor(quality: AudienceQuality) -> float:
+    """The audience quality score / 100, shrunk towards 0.5 when few comments back it."""
+    n, k = quality.comments, QUALITY_PRIOR_COMMENTS
+    return (n * quality.score / 100 + k * 0.5) / (n + k)
+
+
+def consistency_factor(matching: int) -> float:
+    """m / (m + CONSISTENCY_HALF): how much of a habit the topic is for the author."""
+    return matching / (matching + CONSISTENCY_HALF) if matching > 0 else 0.0
+
+
 def influence(
     profile: Profile,
     quality: AudienceQuality,
@@ -133,14 +156,16 @@ def influence(
         else 0.75
     )
     reach = reach_factor(profile)
-    q = quality.score / 100
+    q = quality_factor(quality)
+    consistency = consistency_factor(len(matched))
     return Influence(
-        score=round(100 * reach * q * relevance * fit, 2),
+        score=round(100 * reach * q * relevance * consistency * fit, 2),
         reach=round(reach, 4),
         quality=round(q, 4),
         relevance=round(relevance, 4),
         relevance_share=round(share, 4),
         matching_posts=len(matched),
+        consistency=round(consistency, 4),
         engagement_fit=round(fit, 4),
         audience_net_sentiment=net,
         terms=recurring_terms(matched),

@@ -39,6 +39,10 @@ register(
             "ít bình luận, độ tin cậy thấp",
             "few comments, low confidence",
         ),
+        "kol.reason.few_posts": (
+            "chỉ {n} bài về chủ đề: chưa đủ để gọi là chuyên về chủ đề",
+            "only {n} posts on the topic: too few to call it their subject",
+        ),
         "kol.reason.terms": ("từ hay dùng: {terms}", "recurring terms: {terms}"),
         "kol.reason.sponsored": (
             "{n} bài có dấu hiệu tài trợ ({markers})",

@@ -109,8 +109,8 @@ def get_kols(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     """Authors ranked for a topic (a saved topic or a query), as ``tinhieu kol find``:
-    influence = 100 × reach × quality × relevance × engagement_fit, with every part,
-    the quality score's parts and the reasons for each rank."""
+    influence = 100 × reach × quality × relevance × consistency × engagement_fit, with
+    every part, the quality score's parts and the reasons for each rank."""
     tier_scheme = get_scheme(scheme)
     try:
         ranked = find_kols(
