@@ -36,10 +36,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -469,10 +472,20 @@ class AfterIngest:
       slower.
     """
 
-    def __init__(self, store: DuckDBStore, *, quiet: float = 2.0, at_most: float = 30.0) -> None:
+    def __init__(
+        self,
+        store: DuckDBStore,
+        *,
+        quiet: float = 2.0,
+        at_most: float = 30.0,
+        workers: int = 0,
+    ) -> None:
         self.store = store
         self.quiet = quiet
         self.at_most = at_most
+        #: analysis worker processes (0: analyse in this process's worker thread)
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
         self._analyse: dict[str, None] = {}  # workspaces to analyse, in mark order
         self._rollup: dict[str, tuple[float, float]] = {}  # ws -> (first, last) mark
         self._cond = threading.Condition()
@@ -494,6 +507,46 @@ class AfterIngest:
                 )
                 self._thread.start()
             self._cond.notify_all()
+
+    def _executor(self) -> ProcessPoolExecutor | None:
+        """The analysis process pool (started on first use), None without workers."""
+        if self.workers <= 0:
+            return None
+        if self._pool is None:
+            from tinhieu.nlp.pipeline import warm_worker
+
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                # never fork a process that holds a DuckDB connection and threads
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=warm_worker,
+            )
+        return self._pool
+
+    def start_workers(self, timeout: float = 120.0) -> bool:
+        """Start the worker processes and load their models now (a server calls this at
+        start, so the first ingest does not wait for them); True when they are ready."""
+        pool = self._executor()
+        if pool is None:
+            return True
+        from tinhieu.nlp.pipeline import warm_worker
+
+        futures = [pool.submit(warm_worker) for _ in range(self.workers)]
+        try:
+            for future in futures:
+                future.result(timeout=timeout)
+        except Exception:  # a pass falls back to in-process analysis
+            _log.exception("analysis workers did not start")
+            return False
+        return True
+
+    def close(self, timeout: float = 60.0) -> None:
+        """Finish what is pending (as :meth:`flush`), then stop the worker processes."""
+        self.flush(timeout)
+        with self._cond:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def pending(self) -> bool:
         """Whether work is waiting or running."""
@@ -556,7 +609,17 @@ class AfterIngest:
                 self._job = job
             try:
                 if job == "analyse":
-                    enrich(self.store, ws, seeding=False)
+                    try:
+                        enrich(self.store, ws, seeding=False, executor=self._executor())
+                    except BrokenProcessPool:
+                        # a worker died (killed, out of memory): analyse here this time,
+                        # and start a fresh pool for the next pass
+                        _log.warning("analysis worker died; analysing in-process")
+                        with self._cond:
+                            broken, self._pool = self._pool, None
+                        if broken is not None:
+                            broken.shutdown(wait=False, cancel_futures=True)
+                        enrich(self.store, ws, seeding=False)
                 else:
                     # seeding re-reads the whole recent window: once per settled burst,
                     # with the rollup, not once per analysis pass

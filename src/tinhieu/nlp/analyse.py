@@ -182,7 +182,9 @@ class Analyzer:
             from tinhieu.nlp.aspects import AspectModel
 
             path = self.bundle.path
-            self._aspects = AspectModel.load(path) if (path / "aspects.json").is_file() else False
+            self._aspects = (
+                AspectModel.load_cached(path) if (path / "aspects.json").is_file() else False
+            )
         return self._aspects
 
     def _prepare(self, texts: Sequence[object]) -> _Batch:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -797,6 +798,8 @@ def commerce_aspects(text: str, names: Names = frozenset()) -> list[AspectHit]:
 #: Social text repeats itself (shares, seeding, copy-paste reviews): short texts' results
 #: are kept (hits are immutable; callers get a fresh list).
 _RESULTS: dict[tuple[Names, str], tuple[AspectHit, ...]] = {}
+_MODELS: dict[tuple[str, tuple[int, ...]], AspectModel] = {}
+_MODELS_LOCK: Final = threading.Lock()
 _RESULT_CACHE_MAX: Final = 20_000
 _RESULT_CACHE_CHARS: Final = 1_000
 
@@ -1002,6 +1005,19 @@ class AspectModel:
         head = LinearHead.load(Path(model_dir) / PHONE_HEAD_FILE)
         evidence = _Evidence.from_head(LinearHead.load(Path(model_dir) / EVIDENCE_FILE))
         return cls(head, evidence)
+
+    @classmethod
+    def load_cached(cls, model_dir: Path) -> AspectModel:
+        """:meth:`load`, once per process and version of the files: reading the two
+        artefacts costs ~0.1–0.3 s, which every analysis pass (each ingest burst, each
+        import) used to pay again. The model is read-only once built, so threads share it."""
+        paths = [Path(model_dir) / PHONE_HEAD_FILE, Path(model_dir) / EVIDENCE_FILE]
+        key = (str(Path(model_dir).resolve()), tuple(p.stat().st_mtime_ns for p in paths))
+        with _MODELS_LOCK:
+            model = _MODELS.get(key)
+            if model is None:
+                model = _MODELS[key] = cls.load(model_dir)
+            return model
 
     def save(self, model_dir: Path) -> list[Path]:
         """Write the two artefacts into ``model_dir``; returns their paths."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -79,6 +80,72 @@ def _text_of(title: str | None, text: str | None) -> str:
     return "\n".join(parts)
 
 
+_COLUMNS: Final = pa.schema(
+    [
+        ("platform", pa.string()),
+        ("source_id", pa.string()),
+        ("sentiment", pa.string()),
+        ("sentiment_score", pa.float64()),
+        ("aspects", pa.string()),
+        ("spam", pa.string()),
+        ("toxicity", pa.string()),
+        ("emotion", pa.string()),
+        ("language", pa.string()),
+    ]
+)
+_TASKS: Final = ("sentiment", "aspects", "spam", "toxicity", "emotion", "lang")
+# Analyzers of a worker process (see :func:`analyse_columns`), by model and brand names.
+_WORKER_ANALYZERS: dict[tuple[str | None, tuple[str, ...]], Analyzer] = {}
+
+
+def _analyzer(model_dir: str | None, names: tuple[str, ...]) -> Analyzer:
+    analyzer = Analyzer(load_bundle(Path(model_dir) if model_dir else None))
+    analyzer.protect(list(names))
+    return analyzer
+
+
+def analyse_columns(
+    model_dir: str | None,
+    names: tuple[str, ...],
+    texts: list[str],
+    kinds: list[str | None],
+    *,
+    analyzer: Analyzer | None = None,
+) -> dict[str, list[Any]]:
+    """The enrichment columns (sentiment … language, without the keys) of ``texts``.
+
+    Pure and picklable, so it runs in this process or in an analysis worker process
+    (:class:`tinhieu.ingest.AfterIngest`); a worker keeps one Analyzer per model and
+    brand names instead of building one per call."""
+    if analyzer is None:
+        key = (model_dir, names)
+        analyzer = _WORKER_ANALYZERS.get(key)
+        if analyzer is None:
+            if len(_WORKER_ANALYZERS) >= 16:
+                _WORKER_ANALYZERS.clear()
+            analyzer = _WORKER_ANALYZERS[key] = _analyzer(model_dir, names)
+    results = analyzer.analyse(texts, _TASKS, kinds=kinds, explain=False)
+    return {
+        "sentiment": [res["sentiment"]["label"] or "neutral" for res in results],
+        "sentiment_score": [res["sentiment"]["prob"] for res in results],
+        "aspects": [
+            json.dumps(res["aspects"], ensure_ascii=False) if res["aspects"] else None
+            for res in results
+        ],
+        "spam": [res["spam"]["label"] for res in results],
+        "toxicity": [res["toxicity"]["label"] for res in results],
+        "emotion": [res["emotion"]["label"] for res in results],
+        "language": [
+            res["lang"]["label"] if res["lang"]["label"] != "und" else None for res in results
+        ],
+    }
+
+
+def warm_worker() -> None:
+    """Load the shipped models in an analysis worker process before its first batch."""
+    analyse_columns(None, (), ["khởi động"], [None])
+
+
 def enrich(
     store: DuckDBStore,
     workspace: str,
@@ -86,17 +153,22 @@ def enrich(
     everything: bool = False,
     progress: Callable[[int], None] | None = None,
     seeding: bool = True,
+    executor: Executor | None = None,
 ) -> EnrichResult:
     """Analyse the workspace's mentions that have no sentiment yet (all with ``everything``).
 
     Then seeding detection runs over the recent window (``seeding=False`` leaves it to
     the caller: the ingest worker runs it once a burst of ingests has settled, since it
-    re-reads the whole window) and the analysts' corrections are applied again."""
+    re-reads the whole window) and the analysts' corrections are applied again.
+
+    With ``executor`` (a process pool) the analysis of each batch runs there, and this
+    thread only reads and writes the store: the process serving requests keeps its
+    interpreter for them. A broken pool raises; the rows stay unanalysed."""
     started = time.perf_counter()
     model_dir = workspace_model_dir(store, workspace)
-    analyzer = Analyzer(load_bundle(model_dir))
-    analyzer.protect(
-        [t.name for t in store.get_topics(workspace) if t.group in ("brand", "competitor")]
+    names = tuple(t.name for t in store.get_topics(workspace) if t.group in ("brand", "competitor"))
+    local = (
+        None if executor is not None else _analyzer(str(model_dir) if model_dir else None, names)
     )
     if everything:
         store.execute(
@@ -113,44 +185,19 @@ def enrich(
         )
         if not rows:
             break
-        texts = [_text_of(r[2], r[3]) for r in rows]
-        results = analyzer.analyse(
-            texts,
-            ("sentiment", "aspects", "spam", "toxicity", "emotion", "lang"),
-            kinds=[r[4] for r in rows],
-            explain=False,
+        args = (
+            str(model_dir) if model_dir else None,
+            names,
+            [_text_of(r[2], r[3]) for r in rows],
+            [r[4] for r in rows],
         )
+        if executor is not None:
+            columns = executor.submit(analyse_columns, *args).result()
+        else:
+            columns = analyse_columns(*args, analyzer=local)
         table = pa.table(
-            {
-                "platform": [r[0] for r in rows],
-                "source_id": [r[1] for r in rows],
-                "sentiment": [res["sentiment"]["label"] or "neutral" for res in results],
-                "sentiment_score": [res["sentiment"]["prob"] for res in results],
-                "aspects": [
-                    json.dumps(res["aspects"], ensure_ascii=False) if res["aspects"] else None
-                    for res in results
-                ],
-                "spam": [res["spam"]["label"] for res in results],
-                "toxicity": [res["toxicity"]["label"] for res in results],
-                "emotion": [res["emotion"]["label"] for res in results],
-                "language": [
-                    res["lang"]["label"] if res["lang"]["label"] != "und" else None
-                    for res in results
-                ],
-            },
-            schema=pa.schema(
-                [
-                    ("platform", pa.string()),
-                    ("source_id", pa.string()),
-                    ("sentiment", pa.string()),
-                    ("sentiment_score", pa.float64()),
-                    ("aspects", pa.string()),
-                    ("spam", pa.string()),
-                    ("toxicity", pa.string()),
-                    ("emotion", pa.string()),
-                    ("language", pa.string()),
-                ]
-            ),
+            {"platform": [r[0] for r in rows], "source_id": [r[1] for r in rows], **columns},
+            schema=_COLUMNS,
         )
         store.update_enrichment(workspace, table)
         done += len(rows)

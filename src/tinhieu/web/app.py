@@ -72,10 +72,16 @@ def warm_overviews(store: DuckDBStore, *, authors: bool = True) -> int:
 
 
 def create_app(
-    store: DuckDBStore, *, secure_cookies: bool = False, scheduler: Scheduler | None = None
+    store: DuckDBStore,
+    *,
+    secure_cookies: bool = False,
+    scheduler: Scheduler | None = None,
+    analysis_workers: int = 0,
 ) -> FastAPI:
     """The app over ``store``. ``secure_cookies`` marks cookies Secure (behind HTTPS);
-    ``scheduler`` (collecting the configured sources) runs while the app serves."""
+    ``scheduler`` (collecting the configured sources) runs while the app serves;
+    ``analysis_workers`` processes analyse ingested mentions (0: a thread of this
+    process does, sharing its interpreter with the requests)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,6 +91,14 @@ def create_app(
             target=warm_overviews, args=(store,), name="tinhieu-warmup", daemon=True
         )
         app.state.warmup.start()
+        if analysis_workers > 0:
+            from tinhieu.ingest import AfterIngest
+
+            worker = app.state.after_ingest = AfterIngest(store, workers=analysis_workers)
+            app.state.workers_ready = threading.Thread(
+                target=worker.start_workers, name="tinhieu-analysis-workers", daemon=True
+            )
+            app.state.workers_ready.start()
         if scheduler is not None:
             scheduler.start()
         try:
@@ -96,7 +110,7 @@ def create_app(
         # of it (rows left unanalysed would be picked up by the next analysis anyway)
         pending = getattr(app.state, "after_ingest", None)
         if pending is not None:
-            pending.flush(timeout=60)
+            pending.close(timeout=60)
 
     app = FastAPI(
         lifespan=lifespan,
@@ -113,6 +127,7 @@ def create_app(
     )
     app.state.store = store
     app.state.secure_cookies = secure_cookies
+    app.state.analysis_workers = analysis_workers
     if scheduler is not None:
         app.state.scheduler = scheduler
 

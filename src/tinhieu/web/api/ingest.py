@@ -142,7 +142,8 @@ def after_ingest(request: Request) -> AfterIngest:
     with _SCHEDULER_GUARD:
         found: AfterIngest | None = getattr(request.app.state, "after_ingest", None)
         if found is None:
-            found = AfterIngest(store_of(request))
+            workers = getattr(request.app.state, "analysis_workers", 0)
+            found = AfterIngest(store_of(request), workers=workers)
             request.app.state.after_ingest = found
         return found
 
