@@ -44,8 +44,9 @@ class TopicMatcher:
     def __call__(self, batch: pa.Table) -> pa.Table:
         n = batch.num_rows
         names: list[list[str]] = [[] for _ in range(n)]
+        shared: dict[str, object] = {}  # column lists and folded text, built once
         for ct in self.compiled:
-            hits = ct.query.match_table(batch)
+            hits = ct.query.match_table(batch, shared)
             for i, hit in enumerate(hits.to_pylist() if isinstance(hits, pa.Array) else hits):
                 if hit:
                     names[i].append(ct.topic.name)

@@ -19,6 +19,9 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from tinhieu.query.ast import (
     And,
     Author,
@@ -301,6 +304,41 @@ def _prefilter(node: Node) -> Needs | None:
             return None
         return _some([p for p in parts if p is not None])
     return None  # NOT, fields and authors: no condition on the text
+
+
+def prefilter_mask(node: Node, folded: pa.Array) -> pa.BooleanArray | None:
+    """:func:`_prefilter` over a whole column of folded texts at once (``binary``, as
+    :func:`ascii_text` gives them): the same necessary condition, in Arrow's compute
+    kernels instead of a Python call per row; None when there is no condition."""
+    if isinstance(node, Term):
+        needles = [e.key for e in node.elements if e.key.isascii()]
+        masks = [pc.match_substring(folded, n) for n in needles]
+        return _combine(pc.and_kleene, masks)
+    if isinstance(node, Near):
+        left = prefilter_mask(Or(node.left), folded)
+        right = prefilter_mask(Or(node.right), folded)
+        return _combine(pc.and_kleene, [m for m in (left, right) if m is not None])
+    if isinstance(node, And):
+        parts = [prefilter_mask(c, folded) for c in node.children]
+        return _combine(pc.and_kleene, [m for m in parts if m is not None])
+    if isinstance(node, Or):
+        found = [prefilter_mask(c, folded) for c in node.children]
+        if any(m is None for m in found):
+            return None
+        return _combine(pc.or_kleene, [m for m in found if m is not None])
+    return None
+
+
+def _combine(
+    op: Callable[[pa.BooleanArray, pa.BooleanArray], pa.BooleanArray],
+    masks: list[pa.BooleanArray],
+) -> pa.BooleanArray | None:
+    if not masks:
+        return None
+    out = masks[0]
+    for m in masks[1:]:
+        out = op(out, m)
+    return out
 
 
 def _all(parts: list[Needs]) -> Needs | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
+import numpy as np
 import pyarrow as pa
 
 from tinhieu.query import sql
@@ -18,6 +19,7 @@ from tinhieu.query.matcher import (
     near_pairs,
     occurrences,
     positive_terms,
+    prefilter_mask,
 )
 from tinhieu.query.parser import parse
 from tinhieu.query.tokens import Analysed, spans
@@ -57,21 +59,42 @@ class Query:
             return False
         return self._predicate(row)
 
-    def match_table(self, table: pa.Table | pa.RecordBatch) -> pa.BooleanArray:
+    def match_table(
+        self, table: pa.Table | pa.RecordBatch, shared: dict[str, Any] | None = None
+    ) -> pa.BooleanArray:
         """One boolean per row of a batch with (some of) the Mention columns; a missing
-        column reads as NULL."""
+        column reads as NULL. Queries run over the same batch may pass one ``shared``
+        dict: the columns as Python lists, the folded text and each row's tokens are then
+        built once."""
+        cache: dict[str, Any] = {} if shared is None else shared
         names = set(table.schema.names)
-        columns = {c: table.column(c).to_pylist() for c in self._columns if c in names}
+        # one dict of column lists for every query of the batch, so that a Row made for
+        # one query (and the tokens it caches) serves the next ones too
+        columns: dict[str, list[Any]] = cache.setdefault(_COLUMNS, {})
+        for c in self._columns:
+            if c in names and c not in columns:
+                columns[c] = _column(table, names, c, cache)
+        made: dict[int, Row] = cache.setdefault(_ROWS, {})
         predicate, prefilter = self._predicate, self._prefilter
         count = table.num_rows
         rows: Sequence[int] = range(count)
         if prefilter is not None:  # most rows stop here, before any tokenising
-            title = columns.get("title") or [None] * count
-            text = columns.get("text") or [None] * count
-            rows = [i for i in rows if prefilter(ascii_text(title[i], text[i]))]
+            folded: pa.Array | None = cache.get(_FOLDED)
+            if folded is None:
+                title = _column(table, names, "title", cache)
+                text = _column(table, names, "text", cache)
+                folded = cache[_FOLDED] = pa.array(
+                    [ascii_text(a, b) for a, b in zip(title, text, strict=True)], pa.binary()
+                )
+            mask = prefilter_mask(self.root, folded)
+            if mask is not None:
+                rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False)).tolist()
         result = [False] * count
         for i in rows:
-            result[i] = predicate(Row(None, columns, i))
+            row = made.get(i)
+            if row is None:
+                row = made[i] = Row(None, columns, i)
+            result[i] = predicate(row)
         return pa.array(result, pa.bool_())
 
     def highlight(self, text: str) -> list[tuple[int, int]]:
@@ -113,6 +136,23 @@ class Query:
     def explain(self) -> str:
         """The normalised query (see :func:`explain`)."""
         return to_text(self.root)
+
+
+# keys of the shared cache besides column names
+_FOLDED: Final = "\x00folded"  # the folded title + text
+_COLUMNS: Final = "\x00columns"  # the column lists the queries read so far
+_ROWS: Final = "\x00rows"  # Row objects by index
+
+
+def _column(
+    table: pa.Table | pa.RecordBatch, names: set[str], name: str, cache: dict[str, Any]
+) -> list[Any]:
+    if name not in names:
+        return [None] * table.num_rows
+    found: list[Any] | None = cache.get(name)
+    if found is None:
+        found = cache[name] = table.column(name).to_pylist()
+    return found
 
 
 @lru_cache(maxsize=512)
