@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
@@ -74,9 +73,10 @@ def find(
                 raise
             raise UserError(str(exc)) from exc
     if out:
-        rows = [r.row() for r in ranked]
-        _write(Path(out), rows)
-        click.echo(t("kol.find.written", lang, n=len(rows), path=out))
+        from tinhieu.kol.find import write_export
+
+        n = write_export(Path(out), ranked)
+        click.echo(t("kol.find.written", lang, n=n, path=out))
         return
     if as_json:
         _echo_json(
@@ -107,22 +107,3 @@ def find(
         )
         for reason in r.reasons(lang):
             click.echo(f"     - {reason}")
-
-
-def _write(path: Path, rows: list[dict[str, object]]) -> None:
-    fields = list(rows[0]) if rows else ["rank"]
-    if path.suffix.lower() == ".csv":
-        with path.open("w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=fields)
-            w.writeheader()
-            w.writerows(rows)
-        return
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(fields)
-    for row in rows:
-        ws.append([row[k] for k in fields])
-    wb.save(path)

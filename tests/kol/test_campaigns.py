@@ -16,6 +16,7 @@ from tinhieu.cli import main
 from tinhieu.kol.campaigns import (
     CampaignError,
     campaign_posts,
+    delete_campaign,
     get_campaign,
     list_campaigns,
     make_campaign,
@@ -230,3 +231,22 @@ def test_cli_add_list_report(store: DuckDBStore, tmp_path: Path) -> None:
     assert res.exit_code == 0 and out.stat().st_size > 0
     res = runner.invoke(main, ["campaign", "report", "Nope", *base])
     assert res.exit_code == 2
+
+
+def test_delete_campaign_removes_it_and_its_members_only(store: DuckDBStore) -> None:
+    keep = make_campaign(WS, "Keep", T0, END, hashtags=["#keep"])
+    gone = make_campaign(
+        WS, "Gone", T0, END, kols=[("facebook", "genuine", 1.0)], hashtags=["#gone"]
+    )
+    other = make_campaign("other-ws", "Gone", T0, END, hashtags=["#other"])
+    for c in (keep, gone, other):
+        save_campaign(store, c)
+    assert delete_campaign(store, WS, "Gone") is True
+    assert get_campaign(store, WS, "Gone") is None
+    assert delete_campaign(store, WS, "Gone") is False  # already gone
+    members = store.fetch_all(
+        "SELECT workspace, campaign FROM campaign_members WHERE campaign = 'Gone'"
+    )
+    assert members == [("other-ws", "Gone")]  # the same name in another workspace stays
+    assert get_campaign(store, WS, "Keep") == keep
+    assert get_campaign(store, "other-ws", "Gone") == other

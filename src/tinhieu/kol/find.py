@@ -7,9 +7,14 @@ score, then quality, then platform and author id (a stable order).
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
+from tinhieu.export import safe_cell
 from tinhieu.i18n import number, t
 from tinhieu.kol import messages as _messages  # noqa: F401  (registers the messages)
 from tinhieu.kol.influence import CONSISTENCY_HALF, Influence, influence
@@ -172,3 +177,64 @@ def audit(
     comments = load_comments(store, workspace, platform)
     pods = pod_commenters(c for cs in comments.values() for c in cs)
     return [(p, audience_quality(p, comments.get(p.key, []), pods)) for p in profiles]
+
+
+# --- export ----------------------------------------------------------------------------
+EXPORT_FORMATS: Final[tuple[str, ...]] = ("csv", "xlsx")
+EXPORT_MEDIA_TYPES: Final[dict[str, str]] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _cell(value: Any) -> Any:
+    """A cell made inert: text that a spreadsheet would read as a formula (= + - @, a
+    tab or a carriage return first) gets a leading apostrophe."""
+    return safe_cell(value) if isinstance(value, str) else value
+
+
+def export_rows(ranked: Sequence[Ranked]) -> tuple[list[str], list[list[Any]]]:
+    """The header and the rows of :meth:`Ranked.row`, every text cell made inert."""
+    rows = [r.row() for r in ranked]
+    fields = list(rows[0]) if rows else list(_EMPTY_FIELDS)
+    return fields, [[_cell(row[k]) for k in fields] for row in rows]
+
+
+def export_bytes(ranked: Sequence[Ranked], fmt: str) -> bytes:
+    """The ranked list as a CSV (UTF-8) or XLSX file, as ``tinhieu kol find --out`` and
+    the dashboard's ``/kols.csv`` and ``/kols.xlsx`` write it."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+    fields, rows = export_rows(ranked)
+    if fmt == "csv":
+        buf = io.StringIO(newline="")
+        writer = csv.writer(buf)
+        writer.writerow(fields)
+        writer.writerows(rows)
+        return buf.getvalue().encode("utf-8")
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "kols"
+    ws.append(fields)
+    for row in rows:
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def write_export(path: Path, ranked: Sequence[Ranked]) -> int:
+    """Write the ranked list to ``path`` (.csv or .xlsx); the number of rows."""
+    path.write_bytes(export_bytes(ranked, path.suffix.lower().lstrip(".")))
+    return len(ranked)
+
+
+_EMPTY_FIELDS: Final = (
+    "rank", "platform", "author_id", "name", "followers", "tier", "tier_scheme", "posts",
+    "er", "er_by", "quality_er", "quality_score", "inflated", "suspicious_share",
+    "relevance", "consistency", "influence", "terms", "sponsored_posts",
+)  # fmt: skip

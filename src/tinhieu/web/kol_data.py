@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tinhieu.kol.find import audit
+from tinhieu.kol.find import Ranked, audit, find_kols
 from tinhieu.kol.profiles import Profile, load_profiles
 from tinhieu.kol.quality import AudienceQuality, Comment, load_comments, pod_commenters
 from tinhieu.metrics.tiers import scheme as get_scheme
@@ -21,6 +21,7 @@ from tinhieu.web.cache import ResultCache, data_version
 _AUDITS = ResultCache(16)
 _PROFILES = ResultCache(16)
 _COMMENTS = ResultCache(16)
+_RANKED = ResultCache(64)
 
 
 def audited(
@@ -57,5 +58,47 @@ def comments_and_pods(
     key = ("comments", data_version(store, workspace))
     found: tuple[dict[tuple[str, str], list[Comment]], set[tuple[str, str]]] = (
         _COMMENTS.get_or_compute(key, compute, shared=True)
+    )
+    return found
+
+
+def ranked_kols(
+    store: Store,
+    workspace: str,
+    topic: str,
+    *,
+    tier: str | None = None,
+    platform: str | None = None,
+    min_quality: float | None = None,
+    scheme: str = "default",
+    limit: int | None = 50,
+) -> list[Ranked]:
+    """:func:`tinhieu.kol.find.find_kols`, once per (workspace, data version, parameters).
+
+    Raises what ``find_kols`` raises (a bad tier, a query syntax error); errors are not
+    cached. The ranked records are shared: callers only read them."""
+    key = (
+        "ranked",
+        topic,
+        tier,
+        platform,
+        min_quality,
+        scheme,
+        limit,
+        data_version(store, workspace),
+    )
+    found: list[Ranked] = _RANKED.get_or_compute(
+        key,
+        lambda: find_kols(
+            store,
+            workspace,
+            topic,
+            tier=tier,
+            platform=platform,
+            min_quality=min_quality,
+            tier_scheme=get_scheme(scheme),
+            limit=limit,
+        ),
+        shared=True,
     )
     return found

@@ -1,4 +1,5 @@
-"""Messages of the KOL detail page and the Campaigns page (Vietnamese, English)."""
+"""Messages of the KOL discovery page, the KOL detail page and the Campaigns page
+(Vietnamese, English)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,106 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "web.campaigns.aspect": ("Khía cạnh", "Aspect"),
     "web.campaigns.positive": ("Tích cực", "Positive"),
     "web.campaigns.negative": ("Tiêu cực", "Negative"),
+    "web.nav.kols": ("Tìm KOL", "Find KOLs"),
+    "web.kols.title": ("Tìm KOL", "Find KOLs"),
+    "web.kols.intro": (
+        "Xếp hạng tác giả theo một chủ đề: ảnh hưởng = 100 × độ phủ × chất lượng × mức "
+        "liên quan × độ đều đặn × độ phù hợp tương tác.",
+        "Authors ranked for a topic: influence = 100 × reach × quality × relevance × "
+        "consistency × engagement fit.",
+    ),
+    "web.kols.topic": ("Chủ đề đã lưu", "Saved topic"),
+    "web.kols.query": ("hoặc truy vấn", "or a query"),
+    "web.kols.query_help": (
+        'Truy vấn theo ngôn ngữ chủ đề, ví dụ "trà sữa" OR matcha*; để trống để dùng chủ đề.',
+        'A query in the topic language, e.g. "trà sữa" OR matcha*; leave empty to use the topic.',
+    ),
+    "web.kols.choose": ("— chọn —", "— choose —"),
+    "web.kols.scheme": ("Thang hạng", "Tier scheme"),
+    "web.kols.scheme.default": ("mặc định", "default"),
+    "web.kols.scheme.industry": ("ngành", "industry"),
+    "web.kols.tier_any": ("mọi hạng", "any tier"),
+    "web.kols.platform": ("Nền tảng", "Platform"),
+    "web.kols.platform_any": ("mọi nền tảng", "any platform"),
+    "web.kols.min_quality": ("Chất lượng tối thiểu (0–100)", "Minimum quality (0–100)"),
+    "web.kols.find": ("Tìm", "Find"),
+    "web.kols.pick": (
+        "Chọn một chủ đề hoặc nhập truy vấn để xếp hạng tác giả.",
+        "Pick a topic or type a query to rank the authors.",
+    ),
+    "web.kols.none": (
+        "Không có tác giả nào có bài khớp «{topic}» với các bộ lọc này.",
+        "No author has a post matching «{topic}» with these filters.",
+    ),
+    "web.kols.count": (
+        "{n} tác giả cho «{topic}» (thang hạng {scheme})",
+        "{n} authors for «{topic}» (tier scheme {scheme})",
+    ),
+    "web.kols.rank": ("Hạng", "Rank"),
+    "web.kols.name": ("Tên", "Name"),
+    "web.kols.followers_tier": ("Người theo dõi / hạng", "Followers / tier"),
+    "web.kols.influence": ("Ảnh hưởng", "Influence"),
+    "web.kols.quality": ("Chất lượng", "Quality"),
+    "web.kols.reasons": ("Lý do", "Reasons"),
+    "web.kols.inflated": ("tương tác ảo?", "inflated?"),
+    "web.kols.inflated_title": (
+        "Nghi tương tác ảo: tỉ lệ tương tác hoặc bình luận đáng ngờ vượt mức thường thấy",
+        "Suspected inflated engagement: the engagement rate or suspicious comments exceed "
+        "what is usual",
+    ),
+    "web.kols.download": ("Tải danh sách:", "Download the list:"),
+    "web.kols.bad_tier": (
+        "Hạng «{tier}» không có trong thang {scheme} ({names}).",
+        "The tier «{tier}» is not in the {scheme} scheme ({names}).",
+    ),
+    "web.kols.bad_quality": (
+        "Chất lượng tối thiểu là một số từ 0 đến 100.",
+        "The minimum quality is a number from 0 to 100.",
+    ),
+    "web.kols.syntax": ("Lỗi cú pháp truy vấn: {message}", "Query syntax error: {message}"),
+    "web.campaigns.new": ("Tạo chiến dịch", "New campaign"),
+    "web.campaigns.since": ("Từ ngày", "Since"),
+    "web.campaigns.until": ("Đến hết ngày", "Until (inclusive)"),
+    "web.campaigns.kols": (
+        "KOL (mỗi dòng một nền_tảng:id_tác_giả, chi phí tuỳ chọn)",
+        "KOLs (one platform:author_id per line, optional cost)",
+    ),
+    "web.campaigns.kols_help": (
+        "Ví dụ: facebook:12345 5000000 — chi phí sau dấu cách, tính bằng đơn vị tiền của bạn.",
+        "E.g. facebook:12345 5000000 — the cost after a space, in your currency.",
+    ),
+    "web.campaigns.hashtags": (
+        "Hashtag (cách nhau bởi dấu cách hoặc dấu phẩy)",
+        "Hashtags (separated by spaces or commas)",
+    ),
+    "web.campaigns.links": ("Link (mỗi dòng một link)", "Links (one per line)"),
+    "web.campaigns.total_cost": ("Tổng chi phí (tuỳ chọn)", "Total cost (optional)"),
+    "web.campaigns.brand": ("Chủ đề thương hiệu (tuỳ chọn)", "Brand topic (optional)"),
+    "web.campaigns.brand_auto": ("— tự động —", "— automatic —"),
+    "web.campaigns.create": ("Tạo", "Create"),
+    "web.campaigns.delete": ("Xoá chiến dịch", "Delete campaign"),
+    "web.campaigns.deleted": ("Đã xoá chiến dịch «{name}».", "Deleted the campaign «{name}»."),
+    "web.campaigns.bad_kol": (
+        "Dòng KOL «{line}» không hợp lệ: viết nền_tảng:id_tác_giả, có thể thêm chi phí.",
+        "The KOL line «{line}» is not valid: write platform:author_id, optionally a cost.",
+    ),
+    "web.campaigns.bad_cost": (
+        "Chi phí «{value}» không phải là một số ≥ 0.",
+        "The cost «{value}» is not a number ≥ 0.",
+    ),
+    "web.campaigns.need_dates": (
+        "Cần nhập cả ngày bắt đầu và ngày kết thúc.",
+        "Both since and until are needed.",
+    ),
+    "web.campaigns.bad_window": (
+        "Khoảng thời gian trống: ngày kết thúc phải sau ngày bắt đầu.",
+        "The window is empty: until must be after since.",
+    ),
+    "web.campaigns.exists": (
+        "Đã có chiến dịch tên «{name}».",
+        "A campaign named «{name}» exists already.",
+    ),
+    "web.campaigns.invalid": ("Dữ liệu không hợp lệ: {error}", "Invalid input: {error}"),
     "web.authors.quality": ("Chất lượng", "Quality"),
     "web.authors.campaigns_link": ("Chiến dịch →", "Campaigns →"),
 }

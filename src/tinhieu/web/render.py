@@ -36,6 +36,7 @@ NAV: Final[tuple[tuple[str, str, str], ...]] = (
     ("/moderation", "web.nav.moderation", "read"),
     ("/topics", "web.nav.topics", "read"),
     ("/authors", "web.nav.authors", "read"),
+    ("/kols", "web.nav.kols", "read"),
     ("/campaigns", "web.nav.campaigns", "read"),
     ("/sources", "web.nav.sources", "read"),
     ("/settings", "web.nav.settings", "read"),

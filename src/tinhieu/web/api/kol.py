@@ -15,14 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tinhieu.accounts import Principal
 from tinhieu.kol.campaigns import (
+    Campaign,
     CampaignError,
+    delete_campaign,
     get_campaign,
     list_campaigns,
     make_campaign,
     report,
     save_campaign,
 )
-from tinhieu.kol.find import find_kols
 from tinhieu.kol.influence import influence
 from tinhieu.kol.profiles import Profile
 from tinhieu.kol.quality import audience_quality
@@ -32,7 +33,7 @@ from tinhieu.metrics.tiers import scheme as get_scheme
 from tinhieu.query import QuerySyntaxError, compile_query
 from tinhieu.store.base import Store
 from tinhieu.web.auth import ApiPrincipal, lang_of, require, store_of
-from tinhieu.web.kol_data import comments_and_pods, profiles
+from tinhieu.web.kol_data import comments_and_pods, profiles, ranked_kols
 
 router = APIRouter(tags=["kol"])
 
@@ -113,14 +114,14 @@ def get_kols(
     every part, the quality score's parts and the reasons for each rank."""
     tier_scheme = get_scheme(scheme)
     try:
-        ranked = find_kols(
+        ranked = ranked_kols(
             store_of(request),
             principal.workspace,
             topic,
             tier=tier or None,
             platform=platform or None,
             min_quality=min_quality,
-            tier_scheme=tier_scheme,
+            scheme=scheme,
             limit=limit,
         )
     except (ValueError, QuerySyntaxError) as exc:
@@ -154,6 +155,42 @@ def get_kol(
     if found is None:
         raise HTTPException(status_code=404, detail="no such KOL")
     return found
+
+
+class CampaignExists(CampaignError):
+    """A campaign of this name exists already in the workspace."""
+
+
+def create_campaign(
+    store: Store,
+    workspace: str,
+    name: str,
+    since: str,
+    until: str,
+    *,
+    kols: list[tuple[str, str, float | None]],
+    hashtags: list[str],
+    links: list[str],
+    cost: float | None = None,
+    brand: str | None = None,
+) -> Campaign:
+    """Validate and store a campaign (the API and the Campaigns page's form): ``since``
+    and ``until`` are dates or ISO datetimes in the workspace's time zone (a date as
+    ``until`` means the whole day). Raises :class:`ScopeError` on a bad date,
+    :class:`CampaignError` on bad input and :class:`CampaignExists` on a taken name."""
+    zone = ZoneInfo(store.workspace_timezone(workspace))
+    start, _ = parse_bound(since, zone, is_until=False)
+    end, _ = parse_bound(until, zone, is_until=True)
+    if start is None or end is None:
+        raise CampaignError("a campaign needs since and until")
+    campaign = make_campaign(
+        workspace, name, start, end, kols=kols, hashtags=hashtags, links=links,
+        cost=cost, brand=brand,
+    )  # fmt: skip
+    if get_campaign(store, workspace, campaign.name) is not None:
+        raise CampaignExists(f"a campaign named {campaign.name!r} exists already")
+    save_campaign(store, campaign)
+    return campaign
 
 
 class KolIn(BaseModel):
@@ -193,29 +230,37 @@ def post_campaign(
 ) -> dict[str, Any]:
     """Create a campaign (analyst or admin). 400 on bad input (an empty window, a
     negative cost, nothing to track), 409 when the name exists."""
-    store = store_of(request)
-    zone = ZoneInfo(store.workspace_timezone(principal.workspace))
     try:
-        since, _ = parse_bound(body.since, zone, is_until=False)
-        until, _ = parse_bound(body.until, zone, is_until=True)
-        assert since is not None and until is not None
-        campaign = make_campaign(
+        campaign = create_campaign(
+            store_of(request),
             principal.workspace,
             body.name,
-            since,
-            until,
+            body.since,
+            body.until,
             kols=[(k.platform.lower(), k.author_id, k.cost) for k in body.kols],
             hashtags=body.hashtags,
             links=body.links,
             cost=body.cost,
             brand=body.brand,
         )
+    except CampaignExists as exc:
+        raise HTTPException(status_code=409, detail="a campaign of this name exists") from exc
     except (CampaignError, ScopeError) as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
-    if get_campaign(store, principal.workspace, campaign.name) is not None:
-        raise HTTPException(status_code=409, detail="a campaign of this name exists")
-    save_campaign(store, campaign)
     return campaign.to_dict()
+
+
+@router.delete("/campaigns/{name}")
+def remove_campaign(
+    request: Request,
+    name: str,
+    principal: Annotated[Principal, Depends(require("topics"))],
+) -> dict[str, Any]:
+    """Delete a campaign (analyst or admin); its posts stay. 404 when there is none of
+    this name in the workspace."""
+    if not delete_campaign(store_of(request), principal.workspace, name):
+        raise HTTPException(status_code=404, detail="no such campaign")
+    return {"deleted": name}
 
 
 @router.get("/campaigns/{name}/report")
@@ -230,4 +275,4 @@ def get_campaign_report(request: Request, principal: ApiPrincipal, name: str) ->
     return report(store, campaign).to_dict()
 
 
-__all__ = ["kol_detail", "router"]
+__all__ = ["CampaignExists", "create_campaign", "kol_detail", "router"]
