@@ -83,9 +83,6 @@ def run(
 
     lang = _lang()
     config = _load(config_path, db)
-    if not config.sources:
-        click.echo(t("sources.collect.none", lang, workspace=workspace, path=config.path))
-        return
     with _open(db) as store:
         zone = ZoneInfo(store.workspace_timezone(store.ensure_workspace(workspace)))
 
@@ -114,6 +111,9 @@ def run(
             on_result=lambda ws, r: _line(r, lang, zone),
             on_tick=on_tick,
         )
+        if not scheduler.jobs():  # neither the file nor the API defines a source
+            click.echo(t("sources.collect.none", lang, workspace=workspace, path=config.path))
+            return
         if once:
             results = scheduler.run_pending()
             if any(r.failed for r in results):

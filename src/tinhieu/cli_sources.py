@@ -33,6 +33,16 @@ def _load(config_path: str | None, db: str | None) -> SourcesConfig:
         raise UserError(str(exc)) from exc
 
 
+def with_stored(store: Any, config: SourcesConfig, workspace: str) -> SourcesConfig:
+    """``config`` plus the sources of ``workspace`` defined through the API (a name the
+    file uses stays the file's)."""
+    from tinhieu.sources.registry import load_sources
+
+    taken = {s.name for s in config.for_workspace(workspace)}
+    stored = [s for s in load_sources(store, workspace) if s.name not in taken]
+    return SourcesConfig(config.path, (*config.sources, *stored))
+
+
 @click.command("collect")
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
 @_config_option
@@ -57,13 +67,14 @@ def collect(
 
     lang = _lang()
     config = _load(config_path, db)
-    if not config.for_workspace(workspace):
-        if as_json:
-            _echo_json({"sources": [], "failed": 0})
-            return
-        click.echo(t("sources.collect.none", lang, workspace=workspace, path=config.path))
-        return
     with _open(db) as store:
+        config = with_stored(store, config, workspace)
+        if not config.for_workspace(workspace):
+            if as_json:
+                _echo_json({"sources": [], "failed": 0})
+                return
+            click.echo(t("sources.collect.none", lang, workspace=workspace, path=config.path))
+            return
         try:
             results = run_collect(store, workspace, config, names=names, nlp=nlp)
         except ConfigError as exc:

@@ -56,14 +56,16 @@ def serve(
 
     lang = _lang()
     store = _open(db)
-    scheduler = None
+    from tinhieu.sources.connectors.config import SourcesConfig
+    from tinhieu.sources.scheduler import Scheduler
+
+    sources = SourcesConfig(None, ())
     if config_path or default_config_path(store.path).exists():
         sources = _load(config_path, store.path)
-        if sources.sources:
-            from tinhieu.sources.scheduler import Scheduler
-
-            scheduler = Scheduler(store, sources, workspace=workspace)
-            click.echo(t("web.serve.sources", lang, n=len(sources.sources)))
+    # always scheduled: the sources defined through the API run even without a file
+    scheduler = Scheduler(store, sources, workspace=workspace)
+    if scheduler.jobs():
+        click.echo(t("web.serve.sources", lang, n=len(scheduler.jobs())))
     app = create_app(store, secure_cookies=secure_cookies, scheduler=scheduler)
     click.echo(t("web.serve.started", lang, url=f"http://{host}:{port}/", db=store.path))
     if not store.fetch_all("SELECT 1 FROM users LIMIT 1"):

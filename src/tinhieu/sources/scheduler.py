@@ -17,6 +17,11 @@ restart does not re-run everything at once.
 The clock is injectable (``clock``), so tests drive the schedule without sleeping.
 
 A source configured without ``workspace`` belongs to the scheduler's ``workspace``.
+
+Besides the config file's sources, the scheduler runs the sources defined through the
+API (:mod:`tinhieu.sources.registry`, unless ``stored=False``); :meth:`Scheduler.reload`
+picks up a workspace's changes to them without a restart. A stored source whose name
+is also a file source of its workspace is skipped (the file wins).
 """
 
 from __future__ import annotations
@@ -89,11 +94,13 @@ class SourceStatus:
     running: bool
     requested: bool
     last_run: Run | None
+    origin: str = "file"  # file | api
 
     def to_dict(self) -> dict[str, object]:
         return {
             "name": self.name,
             "type": self.type,
+            "origin": self.origin,
             "enabled": self.enabled,
             "interval_seconds": self.interval_seconds,
             "next_run_at": self.next_run_at.isoformat() if self.next_run_at else None,
@@ -124,6 +131,7 @@ class Scheduler:
         poll_seconds: float = POLL_SECONDS,
         on_result: Callable[[str, SourceResult], None] | None = None,
         on_tick: Callable[[str, TickResult], None] | None = None,
+        stored: bool = True,
     ) -> None:
         self.store = store
         self.config = config
@@ -143,20 +151,83 @@ class Scheduler:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._jobs: dict[tuple[str, str], Job] = {}
+        self.stored = stored
         now = self.clock()
         for source in config.sources:
             ws = source.workspace or workspace
             store.ensure_workspace(ws)
             self._jobs[(ws, source.name)] = Job(ws, source, now if source.enabled else None)
-        for ws in {j.workspace for j in self._jobs.values()}:
-            for name, run in last_runs(store, ws).items():
-                job = self._jobs.get((ws, name))
-                if job is None or job.next_at is None:
+        if stored:
+            for source in self._stored_sources(None):
+                ws = source.workspace or workspace
+                if (ws, source.name) in self._jobs:
+                    log.warning(
+                        "source %s of %s: the config file defines it; skipped", *(source.name, ws)
+                    )
                     continue
-                if run.status == "failed":
-                    job.failures = 1
-                planned = run.next_run_at or run.started_at + job.source.interval
-                job.next_at = max(now, planned)
+                self._jobs[(ws, source.name)] = Job(ws, source, now if source.enabled else None)
+        for ws in {j.workspace for j in self._jobs.values()}:
+            self._resume(ws, [j for j in self._jobs.values() if j.workspace == ws], now)
+
+    def _resume(self, workspace: str, jobs: list[Job], now: datetime) -> None:
+        """Continue ``jobs`` from their last recorded runs (see the module docstring)."""
+        runs = last_runs(self.store, workspace)
+        for job in jobs:
+            run = runs.get(job.name)
+            if run is None or job.next_at is None:
+                continue
+            if run.status == "failed":
+                job.failures = 1
+            planned = run.next_run_at or run.started_at + job.source.interval
+            job.next_at = max(now, planned)
+
+    def _stored_sources(self, workspace: str | None) -> list[SourceConfig]:
+        from tinhieu.sources.registry import load_sources
+
+        return load_sources(self.store, workspace)
+
+    def file_names(self, workspace: str) -> set[str]:
+        """The names of ``workspace``'s sources from the config file (read-only)."""
+        with self._cond:
+            return {
+                j.name
+                for j in self._jobs.values()
+                if j.workspace == workspace and j.source.origin == "file"
+            }
+
+    def reload(self, workspace: str) -> None:
+        """Pick up the changes to ``workspace``'s stored sources: new ones are due now
+        (also one created again under a deleted one's name),
+        changed ones keep their schedule (a disabled one stops, a re-enabled one is due
+        now), deleted ones go (a run in progress finishes)."""
+        stored = {
+            s.name: s
+            for s in self._stored_sources(workspace)
+            if (s.workspace or self.workspace) == workspace
+        }
+        now = self.clock()
+        self.store.ensure_workspace(workspace)
+        with self._cond:
+            for key, old in list(self._jobs.items()):
+                mine = old.workspace == workspace and old.source.origin == "api"
+                if mine and old.name not in stored:
+                    del self._jobs[key]
+            for name, source in stored.items():
+                job = self._jobs.get((workspace, name))
+                if job is None:
+                    self._jobs[(workspace, name)] = Job(
+                        workspace, source, now if source.enabled else None
+                    )
+                elif job.source.origin == "file":
+                    log.warning("source %s of %s: the config file defines it", name, workspace)
+                else:
+                    job.source = source
+                    if not source.enabled:
+                        job.next_at = None
+                    elif job.next_at is None:
+                        job.next_at = now
+                        job.failures = 0
+            self._cond.notify_all()
 
     # --- what is scheduled ------------------------------------------------------------------
     def jobs(self, workspace: str | None = None) -> list[Job]:
@@ -186,6 +257,7 @@ class Scheduler:
                         job.running,
                         job.requested,
                         runs.get(job.name),
+                        job.source.origin,
                     )
                 )
         return sorted(out, key=lambda s: s.name)

@@ -276,6 +276,49 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             )""",
         ),
     ),
+    (
+        7,
+        "sources defined through the API, with encrypted credentials",
+        (
+            """CREATE TABLE api_sources (
+                workspace VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                type VARCHAR NOT NULL,
+                options VARCHAR NOT NULL,
+                interval_seconds BIGINT NOT NULL,
+                enabled BOOLEAN NOT NULL DEFAULT true,
+                secrets VARCHAR,
+                secrets_meta VARCHAR NOT NULL DEFAULT '{}',
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                created_by VARCHAR,
+                updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                updated_by VARCHAR,
+                PRIMARY KEY (workspace, name)
+            )""",
+        ),
+    ),
+    (
+        8,
+        "moderation history: every decision and undo, never rewritten",
+        (
+            "CREATE SEQUENCE moderation_events_seq",
+            """CREATE TABLE moderation_events (
+                seq BIGINT NOT NULL DEFAULT nextval('moderation_events_seq'),
+                workspace VARCHAR NOT NULL,
+                platform VARCHAR NOT NULL,
+                source_id VARCHAR NOT NULL,
+                acted_at TIMESTAMPTZ NOT NULL,
+                actor VARCHAR,
+                action VARCHAR NOT NULL,
+                note VARCHAR
+            )""",
+            # the decisions taken before this migration are their mentions' first events
+            """INSERT INTO moderation_events (workspace, platform, source_id, acted_at, actor,
+                action, note)
+            SELECT workspace, platform, source_id, decided_at, decided_by, decision, note
+            FROM moderation ORDER BY decided_at""",
+        ),
+    ),
 )
 
 LATEST: Final[int] = MIGRATIONS[-1][0]

@@ -18,6 +18,10 @@
 Credentials are named by environment variable only (``token_env``, ``key_env``); a key
 that looks like a credential written in the file is refused. The file is
 ``$TINHIEU_CONFIG``, else ``tinhieu.toml`` beside the store.
+
+Sources can also be defined through the API (:mod:`tinhieu.sources.registry`); those
+are checked by the same :func:`validate_source` and may carry their credentials
+themselves (``secrets``, stored encrypted) instead of naming environment variables.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Final, Self
 
-from tinhieu.sources.connectors.base import ConfigError, Connector, HttpPolicy
+from tinhieu.sources.connectors.base import ConfigError, Connector, HttpPolicy, register_secret
 
 CONFIG_FILE: Final[str] = "tinhieu.toml"
 TYPES: Final[tuple[str, ...]] = (
@@ -54,6 +58,11 @@ _INTERVAL: Final[re.Pattern[str]] = re.compile(r"\s*(\d+)\s*(s|m|h|d)\s*")
 
 @dataclass(frozen=True, slots=True)
 class SourceConfig:
+    """One source. ``origin``: ``file`` (the config file) or ``api`` (stored through the
+    API). ``secrets``: credentials given through the API, by field (``token`` for the
+    ``token_env`` option), never shown in repr; ``secret_error``: why they could not be
+    decrypted (the source then fails with that message when it runs)."""
+
     name: str
     type: str
     workspace: str | None
@@ -61,6 +70,9 @@ class SourceConfig:
     enabled: bool
     http: HttpPolicy
     options: Mapping[str, Any] = field(default_factory=dict)
+    origin: str = "file"
+    secrets: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    secret_error: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,42 +127,115 @@ def parse_config(data: Mapping[str, Any], path: str | None = None) -> SourcesCon
         raise ConfigError(f"{where}: [sources] must be a table of [sources.NAME] tables")
     sources = []
     for name, spec in raw.items():
-        if not _NAME.fullmatch(name):
-            raise ConfigError(
-                f"{where}: source name {name!r}: use letters, digits, '_', '-', '.' (≤ 64)"
-            )
         if not isinstance(spec, dict):
             raise ConfigError(f"{where}: [sources.{name}] must be a table")
-        sources.append(_source(name, spec, http_defaults, where))
+        sources.append(validate_source(name, spec, http_defaults, where))
     return SourcesConfig(path, tuple(sources))
 
 
-def _source(
-    name: str, spec: Mapping[str, Any], http_defaults: Mapping[str, Any], where: str
+def secret_field(option: str) -> str:
+    """The API's name for the credential that ``option`` names: ``token_env`` → ``token``."""
+    return option.removesuffix("_env")
+
+
+def credential_options(kind: str) -> tuple[str, ...]:
+    """The ``*_env`` options of a source type (empty for types without credentials)."""
+    from tinhieu.sources.connectors.facebook import FacebookConnector
+    from tinhieu.sources.connectors.reddit import RedditConnector
+    from tinhieu.sources.connectors.tiktok import TikTokConnector
+    from tinhieu.sources.connectors.x import XConnector
+    from tinhieu.sources.connectors.youtube import YouTubeConnector
+
+    classes: dict[str, type[CredentialedConnector]] = {
+        "facebook": FacebookConnector,
+        "youtube": YouTubeConnector,
+        "tiktok": TikTokConnector,
+        "reddit": RedditConnector,
+        "x": XConnector,
+    }
+    found = classes.get(kind)
+    return found.CREDENTIAL_OPTIONS if found is not None else ()
+
+
+def validate_source(
+    name: str,
+    spec: Mapping[str, Any],
+    http_defaults: Mapping[str, Any] | None = None,
+    where: str = "config",
+    *,
+    origin: str = "file",
+    workspace: str | None = None,
+    secrets: Mapping[str, str] | None = None,
 ) -> SourceConfig:
+    """One source's configuration, checked: the same rules for the config file and for
+    sources defined through the API (``origin="api"``, ``workspace`` fixed by the
+    caller, credentials possibly in ``secrets`` instead of ``*_env`` options).
+    ``ConfigError`` names what is wrong; it never contains a secret value."""
+    api = origin == "api"
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise ConfigError(
+            f"{where}: source name {name!r}: use letters, digits, '_', '-', '.' (≤ 64)"
+        )
     kind = spec.get("type")
     if kind not in TYPES:
         raise ConfigError(f"{where}: source {name}: type must be one of {', '.join(TYPES)}")
     inline = sorted(_INLINE_SECRETS & set(spec))
     if inline:
         raise ConfigError(
-            f"{where}: source {name}: do not write credentials in the file ({', '.join(inline)});"
-            " put them in an environment variable and name it with token_env / key_env"
+            f"{where}: source {name}: credentials ({', '.join(inline)}) go in secrets, "
+            "never in options"
+            if api
+            else f"{where}: source {name}: do not write credentials in the file "
+            f"({', '.join(inline)}); put them in an environment variable and name it "
+            "with token_env / key_env"
         )
-    workspace = spec.get("workspace")
-    if workspace is not None and not isinstance(workspace, str):
-        raise ConfigError(f"{where}: source {name}: workspace must be a string")
+    secrets = dict(secrets or {})
+    if secrets:
+        fields = {secret_field(o): o for o in credential_options(str(kind))}
+        unknown = sorted(set(secrets) - set(fields))
+        if unknown:
+            raise ConfigError(
+                f"{where}: source {name}: unknown secret(s) {', '.join(unknown)}; "
+                f"a {kind} source takes: {', '.join(sorted(fields)) or 'none'}"
+            )
+        both = sorted(f for f in secrets if fields[f] in spec)
+        if both:
+            raise ConfigError(
+                f"{where}: source {name}: give either the secret or the environment variable "
+                f"option, not both ({', '.join(f'{f} / {fields[f]}' for f in both)})"
+            )
+    if api:
+        if "workspace" in spec:
+            raise ConfigError(f"{where}: source {name}: workspace is not an option")
+    else:
+        workspace = spec.get("workspace")
+        if workspace is not None and not isinstance(workspace, str):
+            raise ConfigError(f"{where}: source {name}: workspace must be a string")
     http = spec.get("http", {})
     if not isinstance(http, dict):
         raise ConfigError(f"{where}: source {name}: http must be a table")
     try:
-        policy = HttpPolicy.from_mapping({**http_defaults, **http})
+        policy = HttpPolicy.from_mapping({**(http_defaults or {}), **http})
     except ConfigError as exc:
         raise ConfigError(f"{where}: source {name}: {exc}") from None
-    interval = parse_interval(spec["interval"]) if "interval" in spec else DEFAULT_INTERVAL
+    try:
+        interval = parse_interval(spec["interval"]) if "interval" in spec else DEFAULT_INTERVAL
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: source {name}: {exc}") from None
+    enabled = spec.get("enabled", True)
+    if api and not isinstance(enabled, bool):
+        raise ConfigError(f"{where}: source {name}: enabled must be true or false")
     options = {k: v for k, v in spec.items() if k not in _COMMON}
     config = SourceConfig(
-        name, kind, workspace, interval, bool(spec.get("enabled", True)), policy, options
+        name,
+        kind,
+        workspace,
+        interval,
+        bool(enabled),
+        policy,
+        options,
+        origin=origin,
+        secrets=secrets,
     )
     build_connector(config, env={}, check_only=True)
     return config
@@ -179,13 +264,28 @@ class CredentialedConnector(Connector):
         env: Mapping[str, str],
         *,
         check_only: bool = False,
+        secrets: Mapping[str, str] | None = None,
     ) -> Self:
+        """The connector; each credential is the API-given secret (``secrets``, by
+        :func:`secret_field` name) when there is one, else the environment variable
+        its ``*_env`` option names."""
+        given = secrets or {}
         if check_only:
             for key in cls.CREDENTIAL_OPTIONS:
-                if not isinstance(options.get(key), str):
-                    raise ConfigError(f"source {name}: {key} must name an environment variable")
+                if secret_field(key) not in given and not isinstance(options.get(key), str):
+                    raise ConfigError(
+                        f"source {name}: {key} must name an environment variable "
+                        f"(or, through the API, send the {secret_field(key)} secret)"
+                    )
             return cls(name, options, policy, None)
-        values = tuple(env_secret(name, options, key, env) for key in cls.CREDENTIAL_OPTIONS)
+        values = tuple(
+            given[secret_field(key)]
+            if given.get(secret_field(key))
+            else env_secret(name, options, key, env)
+            for key in cls.CREDENTIAL_OPTIONS
+        )
+        for value in values:
+            register_secret(value)
         return cls(name, options, policy, values[0] if len(values) == 1 else values)
 
     def close(self) -> None:
@@ -223,12 +323,20 @@ def build_connector(
     from tinhieu.sources.connectors.x import XConnector
     from tinhieu.sources.connectors.youtube import YouTubeConnector
 
+    if config.secret_error and not check_only:
+        raise ConfigError(config.secret_error)
     environ = os.environ if env is None else env
+    secrets = config.secrets
     if config.type == "feed":
         return FeedConnector(config.name, config.options, config.http)
     if config.type == "facebook":
         return FacebookConnector.from_options(
-            config.name, config.options, config.http, environ, check_only=check_only
+            config.name,
+            config.options,
+            config.http,
+            environ,
+            check_only=check_only,
+            secrets=secrets,
         )
     if config.type == "dropfolder":
         return DropFolderConnector(config.name, config.options)
@@ -239,7 +347,7 @@ def build_connector(
         "x": XConnector,
     }
     built: Connector = others[config.type].from_options(
-        config.name, config.options, config.http, environ, check_only=check_only
+        config.name, config.options, config.http, environ, check_only=check_only, secrets=secrets
     )
     return built
 
