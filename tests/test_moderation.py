@@ -182,3 +182,38 @@ def test_evidence_recomputes_why_it_was_flagged(store: DuckDBStore) -> None:
     assert ad.spans == ()
     assert ad.spam_reason is not None and "0909123456" in ad.spam_reason
     assert mod.evidence(items["seed-1"]) == mod.Evidence()  # seeding: no rule to show
+
+
+def test_history_keeps_every_decision_and_undo(store: DuckDBStore) -> None:
+    mod.decide(store, "ws", "facebook", "hate-1", "hide", "an", "xúc phạm", now=T0)
+    mod.decide(store, "ws", "facebook", "hate-1", "escalate", "binh", now=T0 + timedelta(hours=1))
+    assert mod.undo(store, "ws", "facebook", "hate-1", "chi", now=T0 + timedelta(hours=2))
+    assert not mod.undo(store, "ws", "facebook", "hate-1", "chi")  # nothing to undo: no event
+    mod.decide(store, "ws", "facebook", "hate-1", "approve", "an", now=T0 + timedelta(hours=3))
+    events = mod.history(store, "ws", "facebook", "hate-1")
+    assert [(e.action, e.actor, e.note) for e in events] == [
+        ("approve", "an", None),
+        ("undo", "chi", None),
+        ("escalate", "binh", None),
+        ("hide", "an", "xúc phạm"),
+    ]
+    assert events[-1].at == T0 and events[0].at.tzinfo is not None
+    # the latest decision alone is in ``moderation``; the history is per workspace
+    assert mod.get_item(store, "ws", "facebook", "hate-1").decision == "approve"
+    assert mod.history(store, "elsewhere", "facebook", "hate-1") == []
+    assert mod.history(store, "ws", "tiktok", "off-1") == []
+
+
+def test_histories_of_a_page_in_one_call_and_equal_times_keep_their_order(
+    store: DuckDBStore,
+) -> None:
+    for decision in ("hide", "approve", "escalate"):  # the same instant: insertion order
+        mod.decide(store, "ws", "tiktok", "off-1", decision, "an", now=T0)
+    mod.decide(store, "ws", "facebook", "ad-1", "hide", "an", now=T0)
+    got = mod.histories(store, "ws", [("tiktok", "off-1"), ("facebook", "ad-1"), ("x", "none")])
+    assert [e.action for e in got[("tiktok", "off-1")]] == ["escalate", "approve", "hide"]
+    assert [e.action for e in got[("facebook", "ad-1")]] == ["hide"]
+    assert ("x", "none") not in got
+    # many keys are asked in chunks
+    keys = [("facebook", f"missing-{i}") for i in range(450)] + [("facebook", "ad-1")]
+    assert list(mod.histories(store, "ws", keys)) == [("facebook", "ad-1")]

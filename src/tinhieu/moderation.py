@@ -5,7 +5,9 @@ A mention is *flagged* when the NLP stage labelled its ``toxicity`` ``OFFENSIVE`
 the *queue* while it has no row in ``moderation``. A moderator decides ``approve`` (it is
 fine), ``hide`` (keep it out of sight; the mention is never deleted) or ``escalate``
 (someone else must look). A new decision replaces the old one (``decided_by`` and
-``decided_at`` say who and when); :func:`undo` puts a mention back in the queue.
+``decided_at`` say who and when); :func:`undo` puts a mention back in the queue. Every
+decision and undo is also appended to ``moderation_events``, which is never rewritten:
+:func:`history` tells who decided what, when and why, for audits and disputes.
 
 Why a mention was flagged is shown from what is stored (the labels) plus evidence
 recomputed for the few mentions on screen: the offending words of the toxicity lexicon
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 from tinhieu.cases import decode_cursor, encode_cursor
 from tinhieu.store.base import Store
@@ -295,6 +297,64 @@ def get_item(store: Store, workspace: str, platform: str, source_id: str) -> Ite
     return _item(row)
 
 
+Action = Literal["approve", "hide", "escalate", "undo"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of a mention's moderation history."""
+
+    at: datetime
+    actor: str | None
+    action: Action
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"at": self.at, "actor": self.actor, "action": self.action, "note": self.note}
+
+
+def _log_event(
+    store: Store,
+    workspace: str,
+    platform: str,
+    source_id: str,
+    action: Action,
+    actor: str | None,
+    note: str | None,
+    at: datetime,
+) -> None:
+    store.execute(
+        "INSERT INTO moderation_events (workspace, platform, source_id, acted_at, actor, "
+        "action, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [workspace, platform, source_id, at, actor, action, note],
+    )
+
+
+def history(store: Store, workspace: str, platform: str, source_id: str) -> list[Event]:
+    """Every decision and undo on a mention of ``workspace``, newest first (the
+    insertion order breaks ties of equal times)."""
+    return histories(store, workspace, [(platform, source_id)]).get((platform, source_id), [])
+
+
+def histories(
+    store: Store, workspace: str, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], list[Event]]:
+    """:func:`history` of several mentions (a page of the queue) in one query."""
+    out: dict[tuple[str, str], list[Event]] = {}
+    keys = list(dict.fromkeys(keys))
+    for start in range(0, len(keys), 200):
+        chunk = keys[start : start + 200]
+        match = " OR ".join(["(platform = ? AND source_id = ?)"] * len(chunk))
+        rows = store.fetch_all(
+            "SELECT platform, source_id, acted_at, actor, action, note FROM moderation_events "
+            f"WHERE workspace = ? AND ({match}) ORDER BY acted_at DESC, seq DESC",
+            [workspace, *(v for key in chunk for v in key)],
+        )
+        for r in rows:
+            out.setdefault((r[0], r[1]), []).append(Event(_aware(r[2]) or r[2], r[3], r[4], r[5]))
+    return out
+
+
 def decide(
     store: Store,
     workspace: str,
@@ -328,11 +388,22 @@ def decide(
             "note, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [workspace, platform, source_id, decision, user, text, at],
         )
+        action = cast(Action, decision)
+        _log_event(store, workspace, platform, source_id, action, user, text, at)
     return get_item(store, workspace, platform, source_id)
 
 
-def undo(store: Store, workspace: str, platform: str, source_id: str) -> bool:
-    """Remove the decision on a mention (a flagged one returns to the queue)."""
+def undo(
+    store: Store,
+    workspace: str,
+    platform: str,
+    source_id: str,
+    user: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """Remove the decision on a mention (a flagged one returns to the queue); the undo
+    is kept in the history, by ``user``."""
     with store.transaction():
         found = bool(
             store.fetch_all(
@@ -344,6 +415,9 @@ def undo(store: Store, workspace: str, platform: str, source_id: str) -> bool:
             "DELETE FROM moderation WHERE workspace = ? AND platform = ? AND source_id = ?",
             [workspace, platform, source_id],
         )
+        if found:
+            at = now or datetime.now(UTC)
+            _log_event(store, workspace, platform, source_id, "undo", user, None, at)
     return found
 
 

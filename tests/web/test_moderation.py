@@ -131,6 +131,16 @@ def test_decisions_leave_the_queue_change_and_come_back(
         "/api/v1/moderation/decisions", params={"platform": "facebook", "source_id": sid}, headers=h
     )
     assert again.status_code == 404
+    # the audit trail keeps what the latest decision replaced, newest first
+    history = client.get(
+        "/api/v1/moderation/history", params={"platform": "facebook", "source_id": sid}, headers=h
+    )
+    assert history.status_code == 200, history.text
+    assert [(e["action"], e["actor"], e["note"]) for e in history.json()["events"]] == [
+        ("undo", "analyst", None),
+        ("escalate", "admin", None),
+        ("hide", "analyst", "xúc phạm"),
+    ]
 
 
 def test_strict_bodies_and_roles(world: WebWorld, app: Any, web_store: DuckDBStore) -> None:
@@ -177,6 +187,13 @@ def test_another_workspaces_mention_is_404(
     assert web_store.fetch_all(
         "SELECT count(*) FROM moderation WHERE source_id IN (?, ?)", [sid, theirs]
     ) == [(0,)]
+    for who, key in ((eve, sid), (bearer(world, "admin"), theirs)):
+        r = client.get(
+            "/api/v1/moderation/history",
+            params={"platform": "facebook", "source_id": key},
+            headers=who,
+        )
+        assert r.status_code == 404
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -243,3 +260,23 @@ def test_eve_page_does_not_see_default(app: Any, web_store: DuckDBStore) -> None
     form = {"csrf": csrf_of(eve), "platform": "facebook", "source_id": sid, "decision": "hide"}
     assert eve.post("/moderation/decide", data=form).status_code == 404
     assert re.search(r"Chờ duyệt \((\d+)\)", page)
+
+
+def test_decided_view_shows_the_history_escaped(
+    analyst: TestClient, web_store: DuckDBStore
+) -> None:
+    sid = own_mention(web_store, text="Inbox shop giảm 30%, zalo 0909000111", toxicity="CLEAN",
+                      spam="ad")  # fmt: skip
+    csrf = csrf_of(analyst)
+    base = {"platform": "facebook", "source_id": sid, "csrf": csrf, "next": "/moderation"}
+    for decision, note in (("approve", "<b>ổn</b>"), ("hide", "spam rõ ràng")):
+        r = analyst.post("/moderation/decide", data={**base, "decision": decision, "note": note})
+        assert r.status_code == 200
+    page = analyst.get("/moderation?view=decided&decision=hide").text
+    item = page.split(f'data-source-id="{sid}"')[1].split("</li>\n  {% endfor")[0]
+    history = item.split('class="mod-history"')[1].split("</details>")[0]
+    assert "Lịch sử (1 lần trước)" in history
+    assert "Duyệt bởi analyst" in history
+    assert "&lt;b&gt;ổn&lt;/b&gt;" in history and "<b>ổn</b>" not in history
+    # the queue view does not load histories
+    assert 'class="mod-history"' not in analyst.get("/moderation").text

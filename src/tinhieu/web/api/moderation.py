@@ -78,6 +78,19 @@ class UndoOut(BaseModel):
     removed: bool
 
 
+class EventOut(BaseModel):
+    at: datetime
+    actor: str | None = Field(description="The user who acted (null if unknown)")
+    action: Literal["approve", "hide", "escalate", "undo"]
+    note: str | None
+
+
+class HistoryOut(BaseModel):
+    platform: str
+    source_id: str
+    events: list[EventOut] = Field(description="Newest first")
+
+
 def item_out(item: mod.Item, *, with_evidence: bool = True) -> ItemOut:
     ev = mod.evidence(item) if with_evidence else None
     return ItemOut(
@@ -149,6 +162,29 @@ def undo(
 ) -> UndoOut:
     """Remove the decision on a mention: a flagged mention returns to the queue. 404
     when the mention has no decision in the workspace."""
-    if not mod.undo(store_of(request), principal.workspace, platform, source_id):
+    if not mod.undo(store_of(request), principal.workspace, platform, source_id, principal.user):
         raise HTTPException(status_code=404, detail="no decision on that mention")
     return UndoOut(removed=True)
+
+
+@router.get("/moderation/history", response_model=HistoryOut)
+def get_history(
+    request: Request,
+    principal: ApiPrincipal,
+    platform: Annotated[str, Query(min_length=1, max_length=40)],
+    source_id: Annotated[str, Query(min_length=1, max_length=500)],
+) -> HistoryOut:
+    """Every decision (approve, hide, escalate) and undo taken on a mention, newest
+    first, with who took it, when and the note: the audit trail the queue's latest
+    decision replaces. 404 when the mention is not in the workspace."""
+    store = store_of(request)
+    try:
+        mod.get_item(store, principal.workspace, platform, source_id)
+    except mod.MentionNotFound as exc:
+        raise HTTPException(status_code=404, detail="no such mention") from exc
+    events = mod.history(store, principal.workspace, platform, source_id)
+    return HistoryOut(
+        platform=platform,
+        source_id=source_id,
+        events=[EventOut(**e.to_dict()) for e in events],
+    )

@@ -77,6 +77,12 @@ def moderation_page(
     except ValueError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
     items: list[dict[str, Any]] = []
+    # the decided view shows each mention's earlier decisions and undos (one query)
+    past = (
+        mod.histories(store, ws, [(it.platform, it.source_id) for it in page.items])
+        if view == "decided"
+        else {}
+    )
     for it in page.items:
         ev = mod.evidence(it)
         items.append(
@@ -87,6 +93,7 @@ def moderation_page(
                 "spam_reason": ev.spam_reason,
                 "path": mention_path(it.platform, it.source_id),
                 "url": _safe_url(it.url),
+                "history": past.get((it.platform, it.source_id), [])[1:],
             }
         )
     query = {
@@ -169,7 +176,11 @@ async def decide_form(request: Request, principal: ModeratorPrincipal) -> Respon
 async def undo_form(request: Request, principal: ModeratorPrincipal) -> Response:
     form = await _form(request, principal)
     if not mod.undo(
-        store_of(request), principal.workspace, form.get("platform", ""), form.get("source_id", "")
+        store_of(request),
+        principal.workspace,
+        form.get("platform", ""),
+        form.get("source_id", ""),
+        principal.user,
     ):
         raise HTTPException(status_code=404, detail="no decision on that mention")
     return RedirectResponse(safe_next(form.get("next", "/moderation")), status_code=303)
