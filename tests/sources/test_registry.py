@@ -19,7 +19,7 @@ from tests.sources.connectors.conftest import FAST_HTTP
 from tests.sources.connectors.fake_graph import TOKEN, GraphApp, make_page
 from tests.sources.connectors.servers import FakeServer
 from tinhieu.sources import registry
-from tinhieu.sources.connectors.base import ConfigError
+from tinhieu.sources.connectors.base import ALLOW_PRIVATE_ENV, ConfigError
 from tinhieu.sources.connectors.collect import collect_source
 from tinhieu.sources.connectors.config import SourcesConfig, build_connector, parse_config
 from tinhieu.sources.registry import SourceProblem
@@ -130,7 +130,10 @@ def test_secret_round_trip_and_it_never_shows(
         assert SECRET not in text
 
 
-def test_the_connector_uses_the_stored_secret(store: DuckDBStore) -> None:
+def test_the_connector_uses_the_stored_secret(
+    store: DuckDBStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")  # the fake Graph API is on loopback
     graph = GraphApp([make_page("1001", posts=3)])
     with FakeServer(graph) as server:
         graph.base = server.url
@@ -294,9 +297,12 @@ def test_the_scheduler_picks_changes_up(store: DuckDBStore) -> None:
     assert Scheduler(store, SourcesConfig(None, ()), workspace=WS, stored=False).jobs() == []
 
 
-def test_collect_and_run_include_stored_sources(tmp_path: Path) -> None:
+def test_collect_and_run_include_stored_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from click.testing import CliRunner
 
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")  # the fake feed is on loopback
     from tests.sources.connectors.fake_feeds import FeedsApp
     from tinhieu.cli import main
 

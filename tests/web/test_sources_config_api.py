@@ -21,6 +21,7 @@ from tests.sources.connectors.servers import FakeServer
 from tests.web.conftest import PASSWORD, login
 from tinhieu.accounts import add_user, create_token
 from tinhieu.sources import registry
+from tinhieu.sources.connectors.base import ALLOW_PRIVATE_ENV
 from tinhieu.sources.connectors.config import parse_config
 from tinhieu.sources.scheduler import Scheduler
 from tinhieu.store import DuckDBStore, open_store
@@ -86,8 +87,11 @@ def feed_body(site: Site, name: str = "tin", **extra: Any) -> dict[str, Any]:
     }
 
 
-def test_crud_as_admin_and_the_feed_runs(site: Site, caplog: pytest.LogCaptureFixture) -> None:
+def test_crud_as_admin_and_the_feed_runs(
+    site: Site, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     caplog.set_level(logging.DEBUG)
+    monkeypatch.delenv(ALLOW_PRIVATE_ENV, raising=False)
     boss = api(site, "boss")
     made = boss.post("/api/v1/sources", json=feed_body(site))
     assert made.status_code == 201, made.text
@@ -98,6 +102,14 @@ def test_crud_as_admin_and_the_feed_runs(site: Site, caplog: pytest.LogCaptureFi
     listed = {s["name"]: s for s in boss.get("/api/v1/sources").json()["sources"]}
     assert listed["tin"]["origin"] == "api" and listed["filed"]["origin"] == "file"
     assert listed["tin"]["next_run_at"] is not None
+    # the feed is on this machine: a source defined through the API may not reach it ...
+    blocked = boss.post("/api/v1/sources/tin/run").json()["result"]
+    assert blocked["status"] != "ok" and blocked["inserted"] == 0
+    assert [p["kind"] for p in blocked["problems"]] == ["blocked"]
+    assert "TINHIEU_ALLOW_PRIVATE_URLS" in blocked["problems"][0]["detail"]
+    # ... unless the server allows private addresses (picked up by the next reload)
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    assert boss.patch("/api/v1/sources/tin", json={"interval": "30m"}).status_code == 200
     # runs for real
     ran = boss.post("/api/v1/sources/tin/run")
     assert ran.status_code == 200, ran.text
@@ -120,7 +132,7 @@ def test_crud_as_admin_and_the_feed_runs(site: Site, caplog: pytest.LogCaptureFi
     assert boss.get("/api/v1/sources/tin/config").status_code == 404
     assert boss.delete("/api/v1/sources/tin").status_code == 404
     [(runs,)] = site.store.fetch_all("SELECT count(*) FROM source_runs WHERE source = 'tin'")
-    assert runs == 1
+    assert runs == 2
     assert SECRET not in caplog.text
 
 

@@ -140,3 +140,49 @@ def test_policy_from_config() -> None:
         HttpPolicy.from_mapping({"timeuot": 5})
     with pytest.raises(ConfigError):
         HttpPolicy.from_mapping({"attempts": 0})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x",
+        "http://localhost/x",
+        "http://10.1.2.3/x",
+        "http://192.168.0.10/x",
+        "http://169.254.169.254/latest/meta-data/",  # cloud metadata
+        "http://[::1]/x",
+        "http://0.0.0.0/x",
+    ],
+)
+def test_private_hosts_are_refused_when_not_allowed(url: str) -> None:
+    import httpx
+
+    from tinhieu.sources.connectors.base import BlockedAddress, check_public_host
+
+    with pytest.raises(BlockedAddress) as info:
+        check_public_host(httpx.URL(url))
+    assert "TINHIEU_ALLOW_PRIVATE_URLS" in str(info.value)
+
+
+def test_public_addresses_pass_the_check() -> None:
+    import httpx
+
+    from tinhieu.sources.connectors.base import check_public_host
+
+    for url in ("http://93.184.216.34/", "https://[2606:4700:4700::1111]/dns-query"):
+        check_public_host(httpx.URL(url))  # IP literals: no DNS needed
+
+
+def test_a_client_without_private_access_never_sends_the_request(server: FakeServer) -> None:
+    from dataclasses import replace
+
+    from tinhieu.sources.connectors.base import BlockedAddress
+
+    blocked, _ = client(server, policy=replace(FAST, allow_private=False))
+    with pytest.raises(BlockedAddress):
+        blocked.get("/x")
+    assert blocked.stats.requests == 1 and not server.requests()  # refused before sending
+    allowed, _ = client(server)
+    assert allowed.get_json("/x") == {"ok": True, "path": "/x"}
+    with pytest.raises(ConfigError):  # not an option users can set
+        HttpPolicy.from_mapping({"allow_private": True})

@@ -16,8 +16,11 @@ error message is redacted (:func:`redact`) so a token never reaches a log or a s
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import os
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -136,6 +139,13 @@ class NetworkError(ConnectorError):
     retryable = True
 
 
+class BlockedAddress(ConnectorError):
+    """The URL's host is a private, loopback or link-local address, which a source
+    defined through the API may not reach (server-side request forgery)."""
+
+    kind = "blocked"
+
+
 class BadResponse(ConnectorError):
     """An answer that is not what the platform documents (not JSON, wrong shape)."""
 
@@ -232,10 +242,15 @@ class HttpPolicy:
     max_total_wait: float = 300.0  # the most one request may spend waiting to retry
     slowdown_at: float = 80.0  # % of a platform's usage limit where we slow down
     slowdown_wait: float = 5.0  # pause at 100 %, scaled linearly from ``slowdown_at``
+    #: Whether requests may go to private, loopback and link-local addresses. True for
+    #: the config file's sources (the operator's choice); sources defined through the
+    #: API get :func:`private_urls_allowed` (off unless the server allows it). Not an
+    #: option of the ``http`` table.
+    allow_private: bool = True
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> HttpPolicy:
-        known = set(cls.__dataclass_fields__)
+        known = set(cls.__dataclass_fields__) - {"allow_private"}
         unknown = set(values) - known
         if unknown:
             raise ConfigError(
@@ -251,6 +266,41 @@ class HttpPolicy:
         if policy.attempts < 1:
             raise ConfigError("http option attempts must be at least 1")
         return policy
+
+
+ALLOW_PRIVATE_ENV: Final = "TINHIEU_ALLOW_PRIVATE_URLS"
+
+
+def private_urls_allowed() -> bool:
+    """Whether sources defined through the API may reach private addresses: only when
+    the server's environment sets ``TINHIEU_ALLOW_PRIVATE_URLS=1`` (an intranet feed)."""
+    return os.environ.get(ALLOW_PRIVATE_ENV, "").strip() == "1"
+
+
+def check_public_host(url: httpx.URL) -> None:
+    """Raise :class:`BlockedAddress` unless every address ``url``'s host resolves to is
+    a global (public) one. Run before each request, redirects included; a host that
+    does not resolve is left to fail as a network error."""
+    host = url.host
+    if not host:
+        return
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global:
+            raise BlockedAddress(
+                f"refusing to fetch {safe_url(str(url).split('?', 1)[0])}: {host} is a "
+                f"private or local address ({address}); the server allows it only with "
+                f"{ALLOW_PRIVATE_ENV}=1"
+            )
+
+
+def _guard(request: httpx.Request) -> None:
+    check_public_host(request.url)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -336,6 +386,7 @@ class HttpClient:
             headers=all_headers,
             timeout=httpx.Timeout(self.policy.timeout, connect=self.policy.connect_timeout),
             follow_redirects=True,
+            event_hooks={"request": [] if self.policy.allow_private else [_guard]},
         )
         self.classify = classify
         self.on_response = on_response

@@ -26,6 +26,7 @@ themselves (``secrets``, stored encrypted) instead of naming environment variabl
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -35,7 +36,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Final, Self
 
-from tinhieu.sources.connectors.base import ConfigError, Connector, HttpPolicy, register_secret
+from tinhieu.sources.connectors.base import (
+    ConfigError,
+    Connector,
+    HttpPolicy,
+    private_urls_allowed,
+    register_secret,
+)
 
 CONFIG_FILE: Final[str] = "tinhieu.toml"
 TYPES: Final[tuple[str, ...]] = (
@@ -218,6 +225,8 @@ def validate_source(
         policy = HttpPolicy.from_mapping({**(http_defaults or {}), **http})
     except ConfigError as exc:
         raise ConfigError(f"{where}: source {name}: {exc}") from None
+    if api:  # whoever administers a workspace must not reach the server's own network
+        policy = dataclasses.replace(policy, allow_private=private_urls_allowed())
     try:
         interval = parse_interval(spec["interval"]) if "interval" in spec else DEFAULT_INTERVAL
     except ConfigError as exc:

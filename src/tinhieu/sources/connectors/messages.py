@@ -72,6 +72,10 @@ register(
         "sources.error.internal": ("lỗi nội bộ của tinhieu", "internal tinhieu error"),
         "sources.error.comments_disabled": ("bình luận bị tắt", "comments are disabled"),
         "sources.error.error": ("lỗi", "error"),
+        "sources.error.blocked": (
+            "địa chỉ nội bộ bị chặn (TINHIEU_ALLOW_PRIVATE_URLS=1 để cho phép)",
+            "a private address was blocked (TINHIEU_ALLOW_PRIVATE_URLS=1 allows it)",
+        ),
         "sources.problem": (
             "  {where}{what} — chi tiết: {detail}",
             "  {where}{what} — details: {detail}",
