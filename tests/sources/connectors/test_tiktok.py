@@ -9,164 +9,19 @@ from typing import Any
 import pytest
 
 from tests.sources.connectors.conftest import everything_text, run_one, stored_ids
+from tests.sources.connectors.fake_tiktok import (
+    ENV,
+    KEY,
+    SECRET,
+    TikTokApp,
+    error,
+    expected_ids,
+    make_videos,
+)
 from tests.sources.connectors.posting import PostReq, PostServer
-from tests.sources.connectors.servers import FakeServer, Req, Resp
+from tests.sources.connectors.servers import FakeServer
 from tinhieu.sources.connectors.tiktok import comment_item, query_body, video_item, windows
 from tinhieu.store import DuckDBStore
-
-KEY = "awfakeclientkey0123"
-SECRET = "TikTokFakeClientSecret_9f8e7d6c5b4a"
-ENV = {"TT_KEY": KEY, "TT_SECRET": SECRET}
-DESCRIPTIONS = ["Review trà sữa Mây 🧋 #trasua", "Giao hàng chậm quá 😤", "Unboxing 📱 #review"]
-
-
-def make_videos(n: int, days: int = 6) -> list[dict[str, Any]]:
-    now = datetime.now(UTC).replace(microsecond=0)
-    out = []
-    for i in range(n):
-        at = now - timedelta(days=days * i / max(1, n - 1), hours=1)
-        vid = 7_300_000_000_000_000_000 + i
-        comments = [
-            {
-                "id": vid * 10 + j,
-                "video_id": vid,
-                "text": f"Bình luận {j} 👍",
-                "like_count": j,
-                "reply_count": 1 if j == 0 and i % 2 else 0,
-                "parent_comment_id": vid,
-                "create_time": int(at.timestamp()) + 60 * j,
-            }
-            for j in range(i % 4)
-        ]
-        if i % 2 and comments:
-            comments.append(
-                {
-                    "id": vid * 10 + 9,
-                    "video_id": vid,
-                    "text": "Trả lời: đúng vậy",
-                    "like_count": 0,
-                    "reply_count": 0,
-                    "parent_comment_id": vid * 10,
-                    "create_time": int(at.timestamp()) + 600,
-                }
-            )
-        out.append(
-            {
-                "id": vid,
-                "video_description": f"{DESCRIPTIONS[i % 3]} {i}",
-                "create_time": int(at.timestamp()),
-                "region_code": "VN",
-                "share_count": i,
-                "view_count": 1000 * i,
-                "like_count": 10 * i,
-                "comment_count": len(comments),
-                "music_id": 6_800_000_000 + i,
-                "hashtag_names": ["trasua"] if i % 3 == 0 else [],
-                "username": f"kenh_{i % 4}",
-                "favorites_count": 2,
-                "_comments": comments,
-            }
-        )
-    return out
-
-
-def expected_ids(videos: list[dict[str, Any]]) -> set[str]:
-    out = {str(v["id"]) for v in videos}
-    for v in videos:
-        out.update(str(c["id"]) for c in v["_comments"])
-    return out
-
-
-def _error(status: int, code: str, message: str) -> Resp:
-    return Resp(
-        status,
-        {"data": {}, "error": {"code": code, "message": message, "log_id": "20240301ABCDEF"}},
-    )
-
-
-class TikTokApp:
-    def __init__(self, videos: list[dict[str, Any]], page: int = 4) -> None:
-        self.videos = videos
-        self.page = page
-        self.tokens: list[str] = []
-        self.served: set[str] = set()
-        self.windows: list[tuple[str, str]] = []
-        self.searches: dict[str, list[int]] = {}
-
-    def __call__(self, req: Req) -> Resp:
-        assert isinstance(req, PostReq)
-        if req.path == "/v2/oauth/token/":
-            form = req.form()
-            if (form.get("client_key"), form.get("client_secret")) != (KEY, SECRET):
-                return Resp(
-                    401,
-                    {
-                        "error": "invalid_client",
-                        "error_description": "Client key or secret is incorrect.",
-                        "log_id": "2024LOG",
-                    },
-                )
-            token = f"clt.fakeAccessToken{len(self.tokens)}xyz"
-            self.tokens.append(token)
-            return Resp(200, {"access_token": token, "expires_in": 7200, "token_type": "Bearer"})
-        if not self.tokens or req.headers.get("authorization") != f"Bearer {self.tokens[-1]}":
-            return _error(401, "access_token_invalid", "The access token is invalid or not found")
-        body = req.json()
-        if req.path == "/v2/research/video/query/":
-            assert "like_count" in req.query["fields"]
-            return self._query(body)
-        if req.path == "/v2/research/video/comment/list/":
-            return self._comments(body)
-        return _error(404, "not_found", "no such endpoint")
-
-    def _query(self, body: dict[str, Any]) -> Resp:
-        start = datetime.strptime(body["start_date"], "%Y%m%d").replace(tzinfo=UTC)
-        end = datetime.strptime(body["end_date"], "%Y%m%d").replace(tzinfo=UTC)
-        if end - start > timedelta(days=30) or end < start:
-            return _error(400, "invalid_params", "end_date must be within 30 days of start_date")
-        self.windows.append((body["start_date"], body["end_date"]))
-        found = [
-            v
-            for v in self.videos
-            if start.timestamp() <= v["create_time"] < (end + timedelta(days=1)).timestamp()
-        ]
-        cursor = int(body.get("cursor", 0))
-        if body.get("search_id"):
-            assert body["search_id"] == f"sid-{body['start_date']}"
-        chunk = found[cursor : cursor + self.page]
-        self.served.update(str(v["id"]) for v in chunk)
-        videos = [{k: v for k, v in video.items() if k != "_comments"} for video in chunk]
-        return Resp(
-            200,
-            {
-                "data": {
-                    "videos": videos,
-                    "cursor": cursor + len(chunk),
-                    "has_more": cursor + len(chunk) < len(found),
-                    "search_id": f"sid-{body['start_date']}",
-                },
-                "error": {"code": "ok", "message": "", "log_id": "2024OK"},
-            },
-        )
-
-    def _comments(self, body: dict[str, Any]) -> Resp:
-        video = next((v for v in self.videos if v["id"] == body["video_id"]), None)
-        if video is None:
-            return _error(404, "not_found", "video not found")
-        cursor, size = int(body.get("cursor", 0)), 2
-        chunk = video["_comments"][cursor : cursor + size]
-        self.served.update(str(c["id"]) for c in chunk)
-        return Resp(
-            200,
-            {
-                "data": {
-                    "comments": chunk,
-                    "cursor": cursor + len(chunk),
-                    "has_more": cursor + len(chunk) < len(video["_comments"]),
-                },
-                "error": {"code": "ok", "message": "", "log_id": "2024OK"},
-            },
-        )
 
 
 def spec(server: FakeServer, **extra: Any) -> dict[str, Any]:
@@ -248,23 +103,23 @@ def test_errors_quota_expired_token_and_access(store: DuckDBStore, tiktok: Any) 
     server, app = tiktok
     server.inject(
         "/v2/research/video/query/",
-        _error(429, "daily_quota_limit_exceeded", "API daily quota limit exceeded."),
+        error(429, "daily_quota_limit_exceeded", "API daily quota limit exceeded."),
     )
     quota = run_one(store, spec(server), ENV)
     assert [p.kind for p in quota.problems] == ["quota"]
     assert "00:00 UTC" in quota.problems[0].detail and "log_id" in quota.problems[0].detail
     server.inject(
         "/v2/research/video/query/",
-        _error(403, "scope_not_authorized", "The user did not authorize the scope required."),
+        error(403, "scope_not_authorized", "The user did not authorize the scope required."),
     )
     denied = run_one(store, spec(server), ENV)
     assert denied.problems[0].kind == "permission"
     # the token expires mid-run: a new one is fetched and the call repeated
     server.inject(
         "/v2/research/video/comment/list/",
-        _error(401, "access_token_invalid", "The access token is invalid or not found"),
+        error(401, "access_token_invalid", "The access token is invalid or not found"),
     )
-    server.inject("/v2/research/video/query/", _error(500, "internal_error", "Something broke"))
+    server.inject("/v2/research/video/query/", error(500, "internal_error", "Something broke"))
     ok = run_one(store, spec(server), ENV)
     assert ok.status == "ok" and ok.retries == 1
     assert stored_ids(store) == expected_ids(app.videos)

@@ -3,108 +3,15 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.sources.connectors.conftest import WS, everything_text, run_one, stored_ids
+from tests.sources.connectors.fake_x import ENV, TOKEN, USERS, XApp, make_tweets
 from tests.sources.connectors.servers import FakeServer, Req, Resp
 from tinhieu.sources.connectors.x import tweet_item
 from tinhieu.store import DuckDBStore
-
-TOKEN = "AAAAAAAAAAAAAAAAAAAAAFakeXBearer%2Fsecret0123456789"
-ENV = {"X_TOKEN": TOKEN}
-TEXTS = ["Trà sữa Mây ngon quá 🧋", "Giao hàng chậm 😤 @MayTea", "Giá hơi cao nhưng ok", "👍"]
-
-
-def make_tweets(n: int, start_id: int = 1_760_000_000_000_000_000) -> list[dict[str, Any]]:
-    base = datetime.now(UTC) - timedelta(days=2)
-    out = []
-    for i in range(n):
-        tid = str(start_id + i * 1000)
-        root = tid if i % 5 else str(start_id)  # every fifth post replies to the first
-        out.append(
-            {
-                "id": tid,
-                "text": f"{TEXTS[i % 4]} #{i}",
-                "author_id": f"u{i % 3}",
-                "created_at": (base + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                "conversation_id": root if i else tid,
-                "lang": "vi" if i % 4 != 3 else "und",
-                "edit_history_tweet_ids": [tid],
-                "public_metrics": {
-                    "retweet_count": i,
-                    "reply_count": i % 3,
-                    "like_count": 10 * i,
-                    "quote_count": 1,
-                    "bookmark_count": 0,
-                    "impression_count": 100 * i,
-                },
-            }
-        )
-    return out
-
-
-USERS = {
-    f"u{k}": {
-        "id": f"u{k}",
-        "name": f"Người dùng {k}",
-        "username": f"nguoidung{k}",
-        "verified": k == 0,
-        "public_metrics": {"followers_count": 1000 * (k + 1), "following_count": 5},
-    }
-    for k in range(3)
-}
-
-
-class XApp:
-    def __init__(self, tweets: list[dict[str, Any]]) -> None:
-        self.tweets = tweets
-        self.served: set[str] = set()
-
-    def __call__(self, req: Req) -> Resp:
-        if req.headers.get("authorization") != f"Bearer {TOKEN}":
-            return Resp(
-                401,
-                {
-                    "title": "Unauthorized",
-                    "type": "about:blank",
-                    "status": 401,
-                    "detail": "Unauthorized",
-                },
-            )
-        if req.path != "/2/tweets/search/recent":
-            return Resp(404, {"title": "Not Found Error", "detail": "no route"})
-        q = req.query
-        assert q["expansions"] == "author_id" and "public_metrics" in q["tweet.fields"]
-        size = int(q["max_results"])
-        newest = sorted(self.tweets, key=lambda t: int(t["id"]), reverse=True)
-        if q.get("since_id"):
-            newest = [t for t in newest if int(t["id"]) > int(q["since_id"])]
-        start = int(q["next_token"].removeprefix("b26v89c19zqg8o3f")) if q.get("next_token") else 0
-        chunk = newest[start : start + size]
-        self.served.update(t["id"] for t in chunk)
-        meta: dict[str, Any] = {"result_count": len(chunk)}
-        if chunk:
-            meta |= {"newest_id": chunk[0]["id"], "oldest_id": chunk[-1]["id"]}
-        if start + size < len(newest):
-            meta["next_token"] = f"b26v89c19zqg8o3f{start + size}"
-        body: dict[str, Any] = {"meta": meta}
-        if chunk:
-            body["data"] = chunk
-            body["includes"] = {
-                "users": [USERS[u] for u in sorted({t["author_id"] for t in chunk})]
-            }
-        return Resp(
-            200,
-            body,
-            {
-                "x-rate-limit-limit": "450",
-                "x-rate-limit-remaining": "449",
-                "x-rate-limit-reset": str(int(time.time()) + 900),
-            },
-        )
 
 
 def spec(server: FakeServer, **extra: Any) -> dict[str, Any]:
