@@ -37,6 +37,14 @@ from tinhieu.i18n import t
     show_default=True,
     help="Workspace the scheduled sources collect into (unless a source names its own).",
 )
+@click.option(
+    "--analysis-workers",
+    default=None,
+    envvar="TINHIEU_ANALYSIS_WORKERS",
+    type=click.IntRange(0, 64),
+    help="Processes that analyse ingested mentions (default: 1 on a machine with two or "
+    "more cores, else 0 = a thread of the server).",
+)
 @user_errors
 def serve(
     db: str | None,
@@ -45,6 +53,7 @@ def serve(
     secure_cookies: bool,
     config_path: str | None,
     workspace: str,
+    analysis_workers: int | None,
 ) -> None:
     """Start the dashboard and the REST API (/api/v1, OpenAPI at /api/v1/openapi.json),
     and collect the configured sources on their intervals."""
@@ -66,7 +75,14 @@ def serve(
     scheduler = Scheduler(store, sources, workspace=workspace)
     if scheduler.jobs():
         click.echo(t("web.serve.sources", lang, n=len(scheduler.jobs())))
-    app = create_app(store, secure_cookies=secure_cookies, scheduler=scheduler)
+    if analysis_workers is None:
+        analysis_workers = 1 if (os.cpu_count() or 1) >= 2 else 0
+    app = create_app(
+        store,
+        secure_cookies=secure_cookies,
+        scheduler=scheduler,
+        analysis_workers=analysis_workers,
+    )
     click.echo(t("web.serve.started", lang, url=f"http://{host}:{port}/", db=store.path))
     if not store.fetch_all("SELECT 1 FROM users LIMIT 1"):
         click.echo(t("web.serve.no_users", lang))
