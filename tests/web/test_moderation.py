@@ -280,3 +280,50 @@ def test_decided_view_shows_the_history_escaped(
     assert "&lt;b&gt;ổn&lt;/b&gt;" in history and "<b>ổn</b>" not in history
     # the queue view does not load histories
     assert 'class="mod-history"' not in analyst.get("/moderation").text
+    # leave no hidden mention behind for the other tests' searches
+    r = analyst.post("/moderation/undo", data={**base, "decision": "hide"})
+    assert r.status_code == 200
+
+
+def test_hidden_mentions_leave_the_explorer_until_asked_for(
+    world: WebWorld, app: Any, web_store: DuckDBStore
+) -> None:
+    client = TestClient(app)
+    h = bearer(world, "analyst")
+    word = f"zzan{uuid.uuid4().hex[:8]}"
+    sid = own_mention(web_store, text=f"{word} đồ ngu")
+
+    def found(**params: str) -> list[str]:
+        r = client.get("/api/v1/mentions", params={"q": word, **params}, headers=h)
+        assert r.status_code == 200, r.text
+        return [i["source_id"] for i in r.json()["items"]]
+
+    assert found() == [sid]
+    hide = {"platform": "facebook", "source_id": sid, "decision": "hide"}
+    assert client.post("/api/v1/moderation/decisions", json=hide, headers=h).status_code == 200
+    try:
+        assert found() == []
+        assert found(moderation="hidden") == [sid]
+        assert found(moderation="all") == [sid]
+        assert client.get(
+            "/api/v1/mentions", params={"moderation": "x"}, headers=h
+        ).status_code in (
+            400,
+            422,
+        )
+        page = login(TestClient(app), "analyst").get(f"/mentions?q={word}&moderation=hidden")
+        assert page.status_code == 200 and sid in page.text
+        assert '<option value="hidden" selected>' in page.text
+        # an approved (not hidden) mention stays in sight
+        approve = {**hide, "decision": "approve"}
+        assert (
+            client.post("/api/v1/moderation/decisions", json=approve, headers=h).status_code == 200
+        )
+        assert found() == [sid]
+    finally:
+        client.delete(
+            "/api/v1/moderation/decisions",
+            params={"platform": "facebook", "source_id": sid},
+            headers=h,
+        )
+    assert found() == [sid]

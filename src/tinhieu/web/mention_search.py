@@ -103,7 +103,10 @@ FILTER_NAMES: Final[tuple[str, ...]] = (
     "tier",
     "since",
     "until",
+    "moderation",
 )
+#: ``moderation`` filter values: unset shows what moderators did not hide.
+MODERATION_FILTERS: Final[tuple[str, ...]] = ("hidden", "all")
 
 #: Columns of a result row (plus ``interactions``); the detail shows every column.
 LIST_COLUMNS: Final[tuple[str, ...]] = (
@@ -185,6 +188,8 @@ class Filters:
     tier: str | None = None
     since: date | None = None
     until: date | None = None
+    #: None: leave out the mentions a moderator hid; "hidden": only those; "all": both
+    moderation: str | None = None
 
     def as_params(self) -> dict[str, str]:
         """The non-empty filters as query-string values (for links)."""
@@ -260,6 +265,7 @@ def parse_filters(values: Mapping[str, str | None], topics: Collection[str]) -> 
         tier=_choice("tier", values.get("tier"), TIER_NAMES),
         since=since,
         until=until,
+        moderation=_choice("moderation", values.get("moderation"), MODERATION_FILTERS),
     )
 
 
@@ -330,7 +336,29 @@ def filters_sql(store: DuckDBStore, workspace: str, f: Filters) -> tuple[str, li
         condition, extra = tier_condition(f.tier)
         clauses.append(condition)
         params.extend(extra)
+    if f.moderation == "hidden" or (f.moderation is None and has_hidden(store, workspace)):
+        clauses.append(HIDDEN_SQL if f.moderation == "hidden" else f"NOT {HIDDEN_SQL}")
     return " AND ".join(clauses), params
+
+
+#: A mention a moderator hid (:mod:`tinhieu.moderation`; the table holds the latest
+#: decision per mention).
+HIDDEN_SQL: Final[str] = (
+    "EXISTS (SELECT 1 FROM moderation hid WHERE hid.workspace = mentions.workspace "
+    "AND hid.platform = mentions.platform AND hid.source_id = mentions.source_id "
+    "AND hid.decision = 'hide')"
+)
+
+
+def has_hidden(store: DuckDBStore, workspace: str) -> bool:
+    """Whether a moderator hid any mention of ``workspace`` (most workspaces: none, and
+    their searches then skip the anti-join)."""
+    return bool(
+        store.fetch_all(
+            "SELECT 1 FROM moderation WHERE workspace = ? AND decision = 'hide' LIMIT 1",
+            [workspace],
+        )
+    )
 
 
 # --- cursors ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ one mention with its thread and corrections."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi import Query as Q
@@ -107,6 +107,13 @@ def list_mentions(
     until: Annotated[
         str | None, Q(max_length=10, description="Last local day, YYYY-MM-DD (inclusive)")
     ] = None,
+    moderation: Annotated[
+        Literal["hidden", "all"] | None,
+        Q(
+            description="Unset: leave out the mentions a moderator hid; hidden: only those; "
+            "all: both"
+        ),
+    ] = None,
     cursor: Annotated[
         str | None, Q(max_length=8000, description="next_cursor of the previous page")
     ] = None,
@@ -122,7 +129,7 @@ def list_mentions(
     raw = {
         "q": q, "topic": topic, "platform": platform, "kind": kind, "sentiment": sentiment,
         "aspect": aspect, "spam": spam, "toxicity": toxicity, "tier": tier, "since": since,
-        "until": until,
+        "until": until, "moderation": moderation,
     }  # fmt: skip
     try:
         filters = parse_filters(raw, {t.name for t in store.get_topics(principal.workspace)})
