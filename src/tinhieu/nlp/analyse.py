@@ -11,8 +11,11 @@ offsets do not move) and cut at :data:`MAX_CHARS` characters.
 
 from __future__ import annotations
 
+import gc
+import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -102,6 +105,38 @@ SPAM_MODEL_MIN_PROB: Final[float] = 0.85
 SPANS_BELOW_CLEAN_PROB: Final[float] = 0.9
 
 FloatArray = npt.NDArray[np.float32]
+#: Features whose cue text is kept (bounded: emptied when full).
+_CUE_META_MAX: Final[int] = 50_000
+
+
+_GC_LOCK: Final = threading.Lock()
+_gc_state = {"depth": 0, "was_enabled": True}
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch.
+
+    A batch allocates many short-lived objects (freed by reference counting: they form
+    no cycles), and every automatic collection they trigger also walks the long-lived
+    objects of the loaded models and caches — about a seventh of a batch's time.
+    Anything cyclic made meanwhile is collected once the collector runs again; results
+    do not change. The collector is process-wide, so batches analysed at the same time
+    by several threads share one pause: the first to start disables it, the last to
+    finish restores what it was (a collector the caller disabled stays disabled).
+    """
+    with _GC_LOCK:
+        if _gc_state["depth"] == 0:
+            _gc_state["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_state["depth"] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_state["depth"] -= 1
+            if _gc_state["depth"] == 0 and _gc_state["was_enabled"]:
+                gc.enable()
 
 
 class TaskError(ValueError):
@@ -160,6 +195,7 @@ class Analyzer:
         self._names: list[str] | None = None
         self._aspects: Any = None
         self._dense: dict[int, FloatArray] = {}
+        self._cue_meta: dict[int, tuple[str, str]] = {}
         #: brand names never read as aspect words (:meth:`protect`)
         self.names: frozenset[tuple[str, ...]] = frozenset()
 
@@ -213,6 +249,17 @@ class Analyzer:
         each text) limits the review-spam model to reviews, the text it was trained on.
         """
         wanted = parse_tasks(list(tasks))
+        with _gc_paused():
+            return self._analyse(texts, wanted, authors, kinds, explain)
+
+    def _analyse(
+        self,
+        texts: Sequence[object],
+        wanted: tuple[str, ...],
+        authors: Sequence[str | None] | None,
+        kinds: Sequence[str | None] | None,
+        explain: bool,
+    ) -> list[dict[str, Any]]:
         batch = self._prepare(texts)
         n = len(batch.texts)
         out: list[dict[str, Any]] = [{} for _ in range(n)]
@@ -266,7 +313,9 @@ class Analyzer:
         probs = _probs(scores, head.temperature)
         nnz = [len(ws) for ws in batch.words]  # no words: nothing to judge
         results: list[dict[str, Any]] = []
-        top2 = np.argsort(-scores, axis=1)[:, :2].tolist()
+        top2_arr = np.argsort(-scores, axis=1)[:, :2]
+        top2 = top2_arr.tolist()
+        batch_cues = self._batch_cues(batch, head.weights, top2_arr) if explain else {}
         rounded = np.round(probs.astype(np.float64), 4).tolist()
         for i in range(n):
             if nnz[i] == 0:
@@ -292,7 +341,8 @@ class Analyzer:
                 if shift and classes[k] == "neutral":
                     cues = [_gate_cue(shift)]
                 else:
-                    cues = self._cues(batch, i, head.weights, k, runner)
+                    got = batch_cues.get(i)
+                    cues = self._cues(batch, i, head.weights, k, runner) if got is None else got
                     if shift:
                         cues.append(_gate_cue(shift))
                 res["cues"] = cues
@@ -301,6 +351,71 @@ class Analyzer:
                 )
             results.append(res)
         return results
+
+    def _dense_weights(self, weights: sp.csr_matrix) -> FloatArray:
+        dense = self._dense.get(id(weights))
+        if dense is None:
+            dense = self._dense[id(weights)] = weights.toarray()
+        return dense
+
+    def _meta(self, col: int) -> tuple[str, str]:
+        """How feature ``col`` is shown as a cue: its display text and kind (cached)."""
+        meta = self._cue_meta.get(col)
+        if meta is None:
+            name = self._feature_names()[col]
+            if len(self._cue_meta) >= _CUE_META_MAX:
+                self._cue_meta.clear()
+            meta = self._cue_meta[col] = (_display(name), _cue_kind(name))
+        return meta
+
+    def _cue(self, col: int, push: float) -> dict[str, Any]:
+        meta = self._meta(col)
+        return {"cue": meta[0], "weight": round(push, 4), "kind": meta[1]}
+
+    def _batch_cues(
+        self, batch: _Batch, weights: sp.csr_matrix, top2: npt.NDArray[np.intp], top: int = 5
+    ) -> dict[int, list[dict[str, Any]]]:
+        """:meth:`_cues` of every row at once (row -> cues), vectorised over the batch.
+
+        Rows whose order of cues hangs on tied pushes are left out (the caller asks
+        :meth:`_cues` for them, whose sort decides ties), so results are always equal.
+        """
+        x = batch.x
+        n = x.shape[0]
+        if n == 0 or top2.shape[1] < 2:
+            return {}
+        dense = self._dense_weights(weights)
+        width = dense.shape[1]
+        flat = dense.ravel()
+        words = x.indices < len(self.bundle.features.words)
+        idx = x.indices[words].astype(np.int64)
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(x.indptr))[words]
+        push = x.data[words] * (
+            flat[idx * width + top2[rows, 0]] - flat[idx * width + top2[rows, 1]]
+        )
+        pos = push > 0
+        idx, rows, push = idx[pos], rows[pos], push[pos]
+        # By row, then by push descending: a positive float32's bits order as its value.
+        bits = push.astype(np.float32).view(np.uint32).astype(np.uint64)
+        key = (rows.astype(np.uint64) << np.uint64(32)) | (np.uint64(0xFFFFFFFF) - bits)
+        order = np.argsort(key, kind="stable")
+        idx, rows, push, key = idx[order], rows[order], push[order], key[order]
+        firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
+        starts = np.repeat(firsts, np.diff(np.r_[firsts, len(rows)]))
+        rank = np.arange(len(rows)) - starts
+        tied = (key[1:] == key[:-1]) & (rank[:-1] < top)
+        unsure = set(rows[1:][tied].tolist())
+        out: dict[int, list[dict[str, Any]]] = {i: [] for i in range(n) if i not in unsure}
+        keep = rank < top
+        meta_of = self._cue_meta.get
+        for i, col, p in zip(
+            rows[keep].tolist(), idx[keep].tolist(), push[keep].tolist(), strict=True
+        ):
+            got = out.get(i)
+            if got is not None:
+                meta = meta_of(col) or self._meta(col)
+                got.append({"cue": meta[0], "weight": round(p, 4), "kind": meta[1]})
+        return out
 
     def _cues(
         self, batch: _Batch, i: int, weights: sp.csr_matrix, k: int, runner: int, top: int = 5
@@ -312,9 +427,7 @@ class Analyzer:
         contrast marks, lexicon matches, emoji): character n-grams add evidence for
         spelling variants but explain nothing on their own.
         """
-        dense = self._dense.get(id(weights))
-        if dense is None:
-            dense = self._dense[id(weights)] = weights.toarray()
+        dense = self._dense_weights(weights)
         lo, hi = batch.x.indptr[i], batch.x.indptr[i + 1]
         idx = batch.x.indices[lo:hi]
         n_words = len(self.bundle.features.words)
@@ -324,17 +437,13 @@ class Analyzer:
             return []
         push = batch.x.data[lo : lo + cut] * (dense[idx, k] - dense[idx, runner])
         order = np.argsort(-push)[:top].tolist()
-        names = self._feature_names()
         ids = idx.tolist()
         pushes = push.tolist()
         cues = []
         for j in order:
             if pushes[j] <= 0:
                 break
-            name = names[ids[j]]
-            cues.append(
-                {"cue": _display(name), "weight": round(pushes[j], 4), "kind": _cue_kind(name)}
-            )
+            cues.append(self._cue(ids[j], pushes[j]))
         return cues
 
     def _aspect_hits(self, batch: _Batch) -> list[list[dict[str, Any]]]:
@@ -389,6 +498,11 @@ class Analyzer:
                     seeded[m] = why
         spam_p = self._head_probs(batch, "spam")
         type_p = self._head_probs(batch, "spam-type")
+        p_spams = (
+            spam_p[1][:, spam_p[0].index("spam")].tolist()
+            if spam_p is not None and "spam" in spam_p[0]
+            else None
+        )
         out: list[dict[str, Any]] = []
         for i, text in enumerate(batch.texts):
             if i in seeded:
@@ -407,7 +521,11 @@ class Analyzer:
                 continue
             reviewed = kinds is None or i >= len(kinds) or kinds[i] in (None, "review")
             if spam_p is not None and type_p is not None and reviewed:
-                p_spam = float(spam_p[1][i, spam_p[0].index("spam")])
+                p_spam = (
+                    p_spams[i]
+                    if p_spams is not None
+                    else float(spam_p[1][i, spam_p[0].index("spam")])
+                )
                 if p_spam >= SPAM_MODEL_MIN_PROB:
                     t_classes, t_probs = type_p
                     order = [j for j in np.argsort(-t_probs[i]) if t_classes[j] != "no-spam"]
@@ -432,28 +550,30 @@ class Analyzer:
         got = self._head_probs(batch, "toxicity")
         out: list[dict[str, Any]] = []
         nnz = [len(ws) for ws in batch.words]  # no words: nothing to judge
+        if got is not None:
+            classes, probs = got
+            best = probs.argmax(axis=1).tolist()
+            rows = probs.tolist()  # float32 -> float, as float() of each value
         for i, text in enumerate(batch.texts):
             if got is None or nnz[i] == 0:
                 reason = "no words to judge" if got is not None else "no toxicity model"
                 out.append({"label": "CLEAN", "prob": None, "spans": [], "reason": reason})
                 continue
-            classes, probs = got
-            k = int(probs[i].argmax())
+            k = best[i]
+            row = rows[i]
             # Offending spans are for the moderation queue: looked for when the model
             # flags the text or is not sure it is clean.
-            flagged = classes[k] != "CLEAN" or float(probs[i, k]) < SPANS_BELOW_CLEAN_PROB
+            flagged = classes[k] != "CLEAN" or row[k] < SPANS_BELOW_CLEAN_PROB
             spans = (
-                [{"start": s, "end": e, "text": t} for s, e, t in toxic_spans(text)]
+                [{"start": s, "end": e, "text": t} for s, e, t in toxic_spans(text, batch.words[i])]
                 if flagged
                 else []
             )
             out.append(
                 {
                     "label": classes[k],
-                    "prob": round(float(probs[i, k]), 4),
-                    "probs": {
-                        c: round(float(v), 4) for c, v in zip(classes, probs[i], strict=True)
-                    },
+                    "prob": round(row[k], 4),
+                    "probs": {c: round(v, 4) for c, v in zip(classes, row, strict=True)},
                     "spans": spans,
                 }
             )
@@ -466,13 +586,16 @@ class Analyzer:
         floor = float(stored) if isinstance(stored, int | float) else EMOTION_MIN_PROB
         out: list[dict[str, Any]] = []
         nnz = [len(ws) for ws in batch.words]  # no words: nothing to judge
+        if got is not None:
+            classes, probs = got
+            best = probs.argmax(axis=1).tolist()
+            top = probs[np.arange(len(best)), best].tolist() if best else []
         for i in range(len(batch.texts)):
             if got is None or nnz[i] == 0:
                 out.append({"label": None, "prob": None, "reason": "no words to judge"})
                 continue
-            classes, probs = got
-            k = int(probs[i].argmax())
-            p = float(probs[i, k])
+            k = best[i]
+            p = top[i]
             if p < floor:
                 out.append(
                     {
@@ -541,6 +664,9 @@ def _gate_cue(shift: float) -> dict[str, Any]:
     return {"cue": GATE_CUE, "weight": round(shift, 4), "kind": "gate"}
 
 
+_CONTRAST_WORDS: Final[frozenset[str]] = frozenset({"nhưng", "song"})
+
+
 def _sentiment_reason(
     label: str,
     cues: list[dict[str, Any]],
@@ -564,7 +690,7 @@ def _sentiment_reason(
         reason = f"{label}: {shown}"
         if any(c["kind"] == "contrast" for c in shown_cues):
             reason += "; the clause after the contrast weighs most"
-        elif any(w in ("nhưng", "song") for w in words):
+        elif not _CONTRAST_WORDS.isdisjoint(words):
             reason += "; contrast present"
     if gated:
         reason += (

@@ -43,6 +43,7 @@ class Bundle:
     manifest: dict[str, Any]
     _stacked: sp.csr_matrix | None = field(default=None, repr=False)
     _slices: dict[str, slice] = field(default_factory=dict, repr=False)
+    _dense: FloatArray | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, path: Path) -> Bundle:
@@ -70,11 +71,15 @@ class Bundle:
         return self._stacked
 
     def scores(self, x: sp.csr_matrix) -> dict[str, FloatArray]:
-        """Every head's scores (bias and offsets included) from one sparse product."""
+        """Every head's scores (bias and offsets included) from one matrix product."""
         if not self.heads:
             return {}
-        stacked = self._stack()
-        raw = np.asarray((x @ stacked).toarray(), dtype=np.float32)
+        if self._dense is None:
+            # Dense (features x all classes, ~40 MB): a sparse row times a dense matrix
+            # sums the same products in the same order as the sparse product, without
+            # building a sparse result first.
+            self._dense = np.ascontiguousarray(self._stack().toarray(), dtype=np.float32)
+        raw = np.asarray(x @ self._dense, dtype=np.float32)
         return {
             name: raw[:, self._slices[name]] + head.bias + head.offset
             for name, head in self.heads.items()

@@ -25,11 +25,13 @@ package (:meth:`FeatureSpace.save`); nothing is hashed with Python's salted ``ha
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain as _chain
+from itertools import pairwise
+from itertools import repeat as _repeat
 from pathlib import Path
 from typing import Final
 
@@ -52,6 +54,8 @@ _CONTRAST_PAIRS: Final[frozenset[tuple[str, str]]] = frozenset(
     {("tuy", "nhiên"), ("mỗi", "tội"), ("có", "điều")}
 )
 CONTRAST_MARK: Final[str] = "»"
+#: Words that may open a contrast (alone or as the first of a pair).
+_MARK_OPENERS: Final[frozenset[str]] = CONTRASTS | {a for a, _ in _CONTRAST_PAIRS}
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -94,13 +98,18 @@ _CLAUSE_END: Final[frozenset[str]] = frozenset({"?", ".", ",", "!", "...", ";", 
 QUESTION_MARK: Final[str] = "?"
 
 
+_QUESTION_WORDS: Final[frozenset[str]] = frozenset({"không", "chưa"})
+
+
 def mark_questions(words: Sequence[str]) -> list[str]:
     """Rewrite a clause-final "không"/"chưa" — the yes/no question particle of "có chi
     nhánh ở Gò Vấp không ạ?" — as ``?không``, so it is not read as a negation."""
     out = list(words)
+    if _QUESTION_WORDS.isdisjoint(out):  # the common case: nothing to rewrite
+        return out
     n = len(out)
     for i, w in enumerate(out):
-        if w not in ("không", "chưa") or i == 0:
+        if w not in _QUESTION_WORDS or i == 0:
             continue
         j = i + 1
         while j < n and out[j] in _QUESTION_TAIL:
@@ -135,7 +144,7 @@ def shape_features(words: Sequence[str]) -> list[str]:
     out = [next((name for top, name in _LENGTHS if n <= top), "#len41+")]
     letters = [w for w in words if w[:1].isalpha()]
     if letters:
-        odd = sum(1 for w in letters if not _is_syllable(w)) / len(letters)
+        odd = (len(letters) - sum(map(_is_syllable, letters))) / len(letters)
         out.append(
             "#odd0"
             if odd == 0
@@ -156,8 +165,11 @@ def word_features(words: Sequence[str]) -> list[str]:
     out = shape_features(words)
     out.extend(words)
     n = len(words)
-    out.extend(f"{words[i]} {words[i + 1]}" for i in range(n - 1))
-    out.extend(f"{words[i]} {words[i + 1]} {words[i + 2]}" for i in range(n - 2))
+    out.extend(map(" ".join, pairwise(words)))
+    out.extend(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
+    if NEGATORS.isdisjoint(words) and _MARK_OPENERS.isdisjoint(words):
+        out.extend(lexicon_features(words))  # no negation scope, no contrast
+        return out
     scope = 0
     after_contrast = False
     for i, w in enumerate(words):
@@ -278,29 +290,41 @@ class FeatureSpace:
         """
         get = self.words.get
         n = len(docs)
-        wcols: list[int] = []
-        wptr = [0]
-        cparts: list[npt.NDArray[np.int32]] = []
-        vparts: list[FloatArray] = []
-        clen: list[int] = []
-        scale: list[float] = []
-        char_vec = self._char_vec
-        for ws in docs:
-            wcols.extend([i for i in map(get, word_features(ws)) if i is not None])
-            wptr.append(len(wcols))
-            total = 0
-            for w in ws:
-                ids, vals = char_vec(w)
-                cparts.append(ids)
-                vparts.append(vals)
-                total += len(ids)
-            clen.append(total)
-            scale.append(1.0 / math.sqrt(len(ws)) if ws else 0.0)
+        # Word block: every text's feature ids (-1: not in the vocabulary), then the
+        # misses dropped in one go.
+        ids: list[int] = []
+        wlen = np.empty(n, dtype=np.int64)
+        for r, ws in enumerate(docs):
+            feats = word_features(ws)
+            ids.extend(map(get, feats, _repeat(-1, len(feats))))
+            wlen[r] = len(feats)
+        allcols = np.fromiter(ids, dtype=np.int32, count=len(ids))
+        found = allcols >= 0
+        wcols = allcols[found]
+        kept = np.concatenate([[0], np.cumsum(found, dtype=np.int64)])
+        wptr = kept[np.concatenate([[0], np.cumsum(wlen)])]
+        # Char block: each word's cached vector.
+        nwords = np.fromiter(map(len, docs), dtype=np.int64, count=n)
+        flat = list(_chain.from_iterable(docs))
+        cache = self._char_cache
+        try:
+            vecs = list(map(cache.__getitem__, flat))
+        except KeyError:
+            vecs = list(map(self._char_vec, flat))
+        cparts = [v[0] for v in vecs]
+        vparts = [v[1] for v in vecs]
+        per_word = np.fromiter(map(len, cparts), dtype=np.int64, count=len(cparts))
+        at = np.concatenate([[0], np.cumsum(per_word)])
+        ends = np.cumsum(nwords)
+        clen = at[ends] - at[ends - nwords]
+        scale = np.zeros(n, dtype=np.float64)
+        some = nwords > 0
+        scale[some] = 1.0 / np.sqrt(nwords[some].astype(np.float64))
         words = sp.csr_matrix(
             (
                 np.ones(len(wcols), dtype=np.float32),
-                np.asarray(wcols, dtype=np.int32),
-                np.asarray(wptr, dtype=np.int64),
+                wcols,
+                wptr,
             ),
             shape=(n, self.size),
         )
@@ -310,11 +334,11 @@ class FeatureSpace:
         norm = np.sqrt(np.bincount(rows, weights=words.data.astype(np.float64) ** 2, minlength=n))
         norm[norm == 0] = 1.0
         words.data = (words.data / norm[rows]).astype(np.float32)
-        counts = np.asarray(clen, dtype=np.int64)
+        counts = clen
         cptr = np.concatenate([[0], np.cumsum(counts)])
         if cparts:
             cidx = np.concatenate(cparts)
-            cval = np.concatenate(vparts) * np.repeat(np.asarray(scale, np.float32), counts)
+            cval = np.concatenate(vparts) * np.repeat(scale.astype(np.float32), counts)
         else:
             cidx = np.zeros(0, dtype=np.int32)
             cval = np.zeros(0, dtype=np.float32)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import Final
 
@@ -88,6 +88,8 @@ class ToxicMatcher:
     def _word_matches(self, words: list[str]) -> list[tuple[int, int]]:
         """(first, last) word indices of the longest matches, left to right."""
         out: list[tuple[int, int]] = []
+        if self._max_len.keys().isdisjoint(words):  # the common case: no phrase starts
+            return out
         get = self._max_len.get
         phrases = self._phrases
         n = len(words)
@@ -106,14 +108,19 @@ class ToxicMatcher:
                 i += 1
         return out
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """``(start, end, surface)`` of the lexicon phrases in ``text`` (see module)."""
+    def spans(self, text: str, words: Sequence[str] | None = None) -> list[tuple[int, int, str]]:
+        """``(start, end, surface)`` of the lexicon phrases in ``text`` (see module).
+
+        ``words``, when given, must be ``normalise_words(text)`` (saves normalising the
+        text again); it is ignored for a text longer than :data:`MAX_CHARS`.
+        """
         if not isinstance(text, str) or not text:
             return []
         if len(text) > MAX_CHARS:
             text = text[:MAX_CHARS]
+            words = None
         marked: list[tuple[int, int]] = []
-        words = normalise_words(text)
+        words = list(words) if words is not None else normalise_words(text)
         matches = self._word_matches(words)
         if matches:
             owner = _owners(text, words, matches)
@@ -151,6 +158,9 @@ class ToxicMatcher:
 
 
 _CHUNK: Final = re.compile(r"\S+")
+#: Whitespace chunk -> its number of normalised words (bounded: emptied when full).
+_chunk_sizes: dict[str, int] = {}
+_CHUNK_SIZES_MAX: Final = 100_000
 
 
 def _owners(
@@ -167,7 +177,13 @@ def _owners(
     for m in _CHUNK.finditer(text):
         chunk = m.group()
         chunks.append((m.start(), chunk, k))
-        k += len(normalise_words(chunk))
+        size = _chunk_sizes.get(chunk)
+        if size is None:
+            size = len(normalise_words(chunk))
+            if len(_chunk_sizes) >= _CHUNK_SIZES_MAX:
+                _chunk_sizes.clear()
+            _chunk_sizes[chunk] = size
+        k += size
     if k != len(words):
         return None
     firsts = [c[2] for c in chunks]
@@ -234,13 +250,14 @@ def _matcher() -> ToxicMatcher:
     return _MATCHER
 
 
-def toxic_spans(text: str) -> list[tuple[int, int, str]]:
+def toxic_spans(text: str, words: Sequence[str] | None = None) -> list[tuple[int, int, str]]:
     """``(start, end, surface)`` of offensive or hateful words in ``text``.
 
     Offsets index the original string (``end`` exclusive; ``text[start:end] ==
     surface``); spans are sorted and do not overlap. Never raises on a ``str``;
-    anything else gives ``[]``. See the module docstring.
+    anything else gives ``[]``. See the module docstring. ``words``, when given, must be
+    ``normalise_words(text)``.
     """
     if not isinstance(text, str) or not text:
         return []
-    return _matcher().spans(text)
+    return _matcher().spans(text, words)
