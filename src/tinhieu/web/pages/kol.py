@@ -108,19 +108,25 @@ def _search(request: Request, principal: Principal, search: Search) -> list[Rank
         return None
 
 
-@router.get("/kols")
-def kols_page(
-    request: Request,
-    principal: PagePrincipal,
+def search_params(
     topic: Text = "",
     q: Text = "",
     tier: Annotated[str, Query(max_length=20)] = "",
     platform: Annotated[str, Query(max_length=40)] = "",
     min_quality: Annotated[str, Query(max_length=20)] = "",
     scheme: Scheme = "default",
-) -> Response:
+) -> Search:
+    """The /kols form's fields (the page and its downloads take the same ones)."""
+    return Search(topic, q, tier, platform, min_quality, scheme)
+
+
+SearchParams = Annotated[Search, Depends(search_params)]
+
+
+@router.get("/kols")
+def kols_page(request: Request, principal: PagePrincipal, search: SearchParams) -> Response:
     store = store_of(request)
-    search = Search(topic, q, tier, platform, min_quality, scheme)
+    scheme = search.scheme
     ranked = _search(request, principal, search)
     platforms = [
         str(r[0])
@@ -160,34 +166,14 @@ def _export(request: Request, principal: Principal, search: Search, fmt: str) ->
 
 
 @router.get("/kols.csv")
-def kols_csv(
-    request: Request,
-    principal: PagePrincipal,
-    topic: Text = "",
-    q: Text = "",
-    tier: Annotated[str, Query(max_length=20)] = "",
-    platform: Annotated[str, Query(max_length=40)] = "",
-    min_quality: Annotated[str, Query(max_length=20)] = "",
-    scheme: Scheme = "default",
-) -> Response:
+def kols_csv(request: Request, principal: PagePrincipal, search: SearchParams) -> Response:
     """The /kols list as CSV (formula-like cells made inert)."""
-    search = Search(topic, q, tier, platform, min_quality, scheme)
     return _export(request, principal, search, "csv")
 
 
 @router.get("/kols.xlsx")
-def kols_xlsx(
-    request: Request,
-    principal: PagePrincipal,
-    topic: Text = "",
-    q: Text = "",
-    tier: Annotated[str, Query(max_length=20)] = "",
-    platform: Annotated[str, Query(max_length=40)] = "",
-    min_quality: Annotated[str, Query(max_length=20)] = "",
-    scheme: Scheme = "default",
-) -> Response:
+def kols_xlsx(request: Request, principal: PagePrincipal, search: SearchParams) -> Response:
     """The /kols list as XLSX."""
-    search = Search(topic, q, tier, platform, min_quality, scheme)
     return _export(request, principal, search, "xlsx")
 
 
