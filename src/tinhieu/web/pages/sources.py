@@ -171,6 +171,20 @@ async def create_source_form(request: Request, principal: PagePrincipal) -> Resp
     return _page(request, principal, error=error, form=kept, status_code=400)
 
 
+async def _change_stored(
+    request: Request, principal: PagePrincipal, name: str, done: str, change: Any, **kw: Any
+) -> Response:
+    """Run ``change`` (update_stored or delete_stored) on a source defined here, as an
+    admin with a valid form token, then back to the page with ``done=name``."""
+    await check_form_csrf(request, principal)
+    _admin(principal)
+    try:
+        await run_in_threadpool(change, request, principal, name, **kw)
+    except registry.SourceProblem as exc:
+        raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+    return RedirectResponse(f"/sources?{done}={quote(name, safe='')}", status_code=303)
+
+
 @router.post("/sources/{name}/enabled")
 async def enable_source_form(
     request: Request,
@@ -178,15 +192,8 @@ async def enable_source_form(
     name: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> Response:
     """Enable (``enabled=1``) or disable a source defined here."""
-    await check_form_csrf(request, principal)
-    _admin(principal)
-    form = await request.form()
-    on = form.get("enabled") == "1"
-    try:
-        await run_in_threadpool(update_stored, request, principal, name, enabled=on)
-    except registry.SourceProblem as exc:
-        raise HTTPException(status_code=exc.status, detail=str(exc)) from None
-    return RedirectResponse(f"/sources?saved={quote(name, safe='')}", status_code=303)
+    on = (await request.form()).get("enabled") == "1"
+    return await _change_stored(request, principal, name, "saved", update_stored, enabled=on)
 
 
 @router.post("/sources/{name}/delete")
@@ -196,13 +203,7 @@ async def delete_source_form(
     name: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> Response:
     """Delete a source defined here (its past runs stay)."""
-    await check_form_csrf(request, principal)
-    _admin(principal)
-    try:
-        await run_in_threadpool(delete_stored, request, principal, name)
-    except registry.SourceProblem as exc:
-        raise HTTPException(status_code=exc.status, detail=str(exc)) from None
-    return RedirectResponse(f"/sources?deleted={quote(name, safe='')}", status_code=303)
+    return await _change_stored(request, principal, name, "deleted", delete_stored)
 
 
 @router.post("/sources/{name}/run")
