@@ -80,6 +80,66 @@ def test_brandwatch_csv_with_report_preamble(tmp_path: Path) -> None:
     assert news["likes"] is None and json.loads(news["attrs"])["Impact"] == "60"
 
 
+def test_brandwatch_xlsx_with_report_preamble(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for line in (
+        ["Brandwatch Consumer Research"],
+        ["Report:", "Mentions"],
+        ["Brand:", "Trà sữa Mây"],
+        ["Date Range:", "01 Mar 2026 - 07 Mar 2026"],
+        [],
+    ):
+        ws.append(line)
+    ws.append(["Query Id", "Date", "Title", "Url", "Page Type", "Author", "Full Text",
+               "Impact", "Resource Id", "Twitter Followers", "Twitter Likes"])  # fmt: skip
+    ws.append(["2001234567", datetime(2026, 3, 1, 10, 15), None, "https://x.com/lan/status/1",
+               "twitter", "lan_nguyen", "Giao hàng chậm quá 😤", 41.2, "1890000000000000001",
+               3400, 7])  # fmt: skip
+    ws.append(["2001234567", "2026-03-02 08:00:00.0", "Mây mở chi nhánh",
+               "https://vnexpress.net/may-1.html", "news", "VnExpress", "Khai trương.", 60,
+               "bw-news-2", None, None])  # fmt: skip
+    file = tmp_path / "brandwatch-mentions.xlsx"
+    wb.save(file)
+    prepared = prepare(file, "brandwatch", tmp_path)
+    assert prepared.skipped_lines == 5 and prepared.headers[0] == "Query Id"
+    assert load_mapping(prepared.mapping_file)["options"]["header_row"] == 6
+    rows = _import(tmp_path, file, "brandwatch")
+    assert set(rows) == {"1890000000000000001", "bw-news-2"}
+    tweet = rows["1890000000000000001"]
+    assert tweet["platform"] == "x" and tweet["text"] == "Giao hàng chậm quá 😤"
+    assert (tweet["likes"], tweet["author_followers"]) == (7, 3400)
+    assert _utc(tweet) == datetime(2026, 3, 1, 3, 15, tzinfo=UTC)  # Asia/Ho_Chi_Minh
+    assert rows["bw-news-2"]["platform"] == "news"
+    assert json.loads(rows["bw-news-2"]["attrs"])["Impact"] == "60"
+
+
+def test_xlsx_header_row_option_and_a_plain_workbook(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from tinhieu.sources.files import FileFormatError, read_xlsx
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Query Id", "Date", "Full Text", "Resource Id"])
+    ws.append(["1", "2026-03-01 10:15:00.0", "ngon", "r1"])
+    ws.append(["2", "2026-03-01 11:15:00.0", "dở", "r2"])
+    file = tmp_path / "plain.xlsx"
+    wb.save(file)
+    prepared = prepare(file, "brandwatch", tmp_path)  # no preamble: row 1 is the header
+    assert prepared.skipped_lines == 0
+    assert "header_row" not in load_mapping(prepared.mapping_file).get("options", {})
+    chunk = next(iter(read_xlsx(file, header_row=2)))  # a header further down
+    assert chunk.table.column_names == ["1", "2026-03-01 10:15:00.0", "ngon", "r1"]
+    assert chunk.table.column("r1").to_pylist() == ["r2"] and chunk.lines == [3]
+    with pytest.raises(FileFormatError):
+        next(iter(read_xlsx(file, header_row=0)))
+
+
 def test_meltwater_utf16_tab_export(tmp_path: Path) -> None:
     header = [
         "Date", "Headline", "URL", "Opening Text", "Hit Sentence", "Source", "Influencer",

@@ -288,6 +288,7 @@ OPTIONS: Final[dict[str, tuple[type, ...]]] = {
     "format": (str,),
     "delimiter": (str,),
     "sheet": (str, int),
+    "header_row": (int,),
 }
 
 

@@ -673,9 +673,14 @@ def read_xlsx(
     start_offset: int = 0,
     chunk_rows: int = XLSX_CHUNK_ROWS,
     sheet: str | int | None = None,
+    header_row: int | None = None,
 ) -> Iterator[RawChunk]:
-    """The first sheet (or ``sheet``); the first non-empty row is the header. Lines are
-    spreadsheet row numbers; ``start_offset`` is the spreadsheet row to resume after."""
+    """The first sheet (or ``sheet``); the first non-empty row is the header, or row
+    ``header_row`` (1-based) when given: the rows above it (a report's title, date range
+    and filters) are skipped. Lines are spreadsheet row numbers; ``start_offset`` is the
+    spreadsheet row to resume after."""
+    if header_row is not None and header_row < 1:
+        raise FileFormatError(f"header_row must be 1 or more, not {header_row}")
     import zipfile
 
     from openpyxl import load_workbook
@@ -702,6 +707,8 @@ def read_xlsx(
         max_row = ws.max_row or 1
         row_no = 0
         for row_no, values in enumerate(rows, start=1):
+            if header_row is not None and row_no < header_row:
+                continue
             cells = [_xlsx_cell(v) for v in values]
             if header is None:
                 if any(c is not None for c in cells):

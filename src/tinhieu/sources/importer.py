@@ -172,6 +172,7 @@ def import_file(
         encoding=encoding,
         delimiter=file_options.get("delimiter"),
         sheet=file_options.get("sheet"),
+        header_row=file_options.get("header_row"),
         chunk_bytes=options.chunk_bytes,
     )
 
@@ -394,6 +395,7 @@ class _ReadOptions:
     encoding: str | None
     delimiter: str | None
     sheet: str | int | None
+    header_row: int | None
     chunk_bytes: int
 
 
@@ -414,7 +416,7 @@ def _open_chunks(
         return read_jsonl(path, read.encoding, start, line, rows), read.encoding
     if fmt == "json":
         return read_json(path, read.encoding, start, rows), read.encoding
-    return read_xlsx(path, start, rows, read.sheet), None
+    return read_xlsx(path, start, rows, read.sheet, read.header_row), None
 
 
 def reject_path(store: DuckDBStore, job: ImportJob, source: Path, options: ImportOptions) -> Path:

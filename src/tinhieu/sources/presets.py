@@ -11,8 +11,9 @@ preset does not name are *not* guessed from other headers (a vendor's ``Reach`` 
 tags …) are kept in the raw attributes.
 
 Some vendors put report information above the table (Brandwatch: ``Report:``,
-``Brand:``, ``Date Range:`` … then a blank line); for CSV exports :func:`prepare` finds the
-header line by its first cell and imports from there.
+``Brand:``, ``Date Range:`` … then a blank line); :func:`prepare` finds the header line
+by its first cell and imports from there (CSV: a copy from that line; XLSX: the mapping's
+``header_row`` option).
 
 Basis of each layout (``basis``): *documented* when the column names are from the
 vendor's field definitions or published sample exports, *assumed* when they are from
@@ -364,14 +365,46 @@ def prepare(path: Path | str, name: str, workdir: Path) -> Prepared:
                 target.write_text("".join(lines[at:]), "utf-8")
                 headers = list(csv_layout(target, fmt).header)
     elif fmt == "xlsx":
-        chunk = next(iter(read_xlsx(path, chunk_rows=1)), None)
+        header_row = _xlsx_header_row(path, preset.header_first)
+        chunk = next(iter(read_xlsx(path, chunk_rows=1, header_row=header_row)), None)
         headers = list(chunk.table.column_names) if chunk is not None else []
+        if header_row is not None:
+            skipped = header_row - 1
     else:
         raise FileFormatError(f"presets read CSV, TSV and XLSX exports, not {fmt}")
     spec = mapping_for(preset, headers)
+    if fmt == "xlsx" and skipped:
+        spec["options"] = {**spec.get("options", {}), "header_row": skipped + 1}
     mapping_file = workdir / f"preset-{preset.name}.toml"
     mapping_file.write_text(to_toml(spec), "utf-8")
     return Prepared(target, mapping_file, headers, skipped)
+
+
+def _xlsx_header_row(path: Path, first: tuple[str, ...]) -> int | None:
+    """The 1-based row of the table's header in a workbook whose first sheet starts with
+    report lines (found by its first cell, as for CSV); None when row 1 is the header
+    or the preset names no header cells."""
+    if not first:
+        return None
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    wanted = {normalise_header(f) for f in first}
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None  # read_xlsx reports the unreadable workbook
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True, max_row=PREAMBLE_LINES)
+        for number, values in enumerate(rows, start=1):
+            cells = [v for v in values if v is not None and str(v).strip()]
+            head = values[0] if values else None
+            if len(cells) > 2 and head is not None and normalise_header(str(head)) in wanted:
+                return None if number == 1 else number
+    finally:
+        wb.close()
+    return None
 
 
 def _delimiter(lines: list[str], first: tuple[str, ...]) -> str:
