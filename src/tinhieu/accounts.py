@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final, Literal
@@ -52,6 +53,13 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{1,63}$")
 _HASHER = PasswordHasher()
 # Verified against when the user does not exist, so a login takes as long either way.
 _DUMMY_HASH: Final[str] = _HASHER.hash("tinhieu-no-such-user")
+
+
+def _bookkeeping(store: Store) -> AbstractContextManager[None]:
+    """The store's bookkeeping block (writes that change no data a view shows), where
+    the store has one (:meth:`tinhieu.store.duckdb.DuckDBStore.bookkeeping`)."""
+    block = getattr(store, "bookkeeping", None)
+    return block() if callable(block) else nullcontext()
 
 
 class AccountError(ValueError):
@@ -276,11 +284,12 @@ def create_session(
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    store.execute(
-        "INSERT INTO web_sessions (token_hash, user_name, workspace, csrf, created_at, "
-        "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [_digest(token), user.lower(), workspace, csrf, now, now + ttl],
-    )
+    with _bookkeeping(store):
+        store.execute(
+            "INSERT INTO web_sessions (token_hash, user_name, workspace, csrf, created_at, "
+            "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [_digest(token), user.lower(), workspace, csrf, now, now + ttl],
+        )
     return token, csrf
 
 
@@ -314,8 +323,9 @@ def switch_workspace(store: Store, token: str, workspace: str) -> bool:
 
 
 def end_session(store: Store, token: str) -> None:
-    store.execute("DELETE FROM web_sessions WHERE token_hash = ?", [_digest(token)])
-    store.execute("DELETE FROM web_sessions WHERE expires_at <= now()")
+    with _bookkeeping(store):
+        store.execute("DELETE FROM web_sessions WHERE token_hash = ?", [_digest(token)])
+        store.execute("DELETE FROM web_sessions WHERE expires_at <= now()")
 
 
 def csrf_ok(principal: Principal, submitted: str | None) -> bool:
@@ -410,5 +420,6 @@ def token_principal(store: Store, secret: str) -> Principal | None:
     now = datetime.now(UTC)
     # At most one write a minute per token: a busy script must not turn reads into writes.
     if last is None or now - last > timedelta(minutes=1):
-        store.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [now, row[0]])
+        with _bookkeeping(store):
+            store.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [now, row[0]])
     return Principal(str(row[1]), str(row[2]), str(row[3]), row[4], token_id=int(row[0]))

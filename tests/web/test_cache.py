@@ -59,16 +59,69 @@ def test_a_cached_overview_never_crosses_workspaces(web_store: Any) -> None:
     assert again["topics"] == default["topics"]
 
 
-def test_the_app_warms_the_default_overview_at_start(web_store: Any) -> None:
+def test_the_app_warms_every_period_at_start(web_store: Any) -> None:
     from fastapi.testclient import TestClient
 
     from tinhieu.web import create_app
-    from tinhieu.web.overview import _OVERVIEWS
+    from tinhieu.web.overview import _OVERVIEWS, PERIODS
 
     _OVERVIEWS.clear()
     app = create_app(web_store)
     with TestClient(app):
-        app.state.warmup.join(timeout=120)
-    warmed = {key[:4] for key in _OVERVIEWS._items}
-    assert ("brand", None, 7, "day") in warmed
-    assert len(_OVERVIEWS._items) == 2  # one per workspace with topics: default, other
+        assert app.state.warmer.started.wait(120)
+        warmed = {key[:4] for key in _OVERVIEWS._items}
+        assert {("brand", None, d, "day") for d in PERIODS} <= warmed
+        # one per workspace with topics (default, other) and period
+        assert len(_OVERVIEWS._items) == 2 * len(PERIODS)
+    assert not app.state.warmer._thread.is_alive()  # stopped with the app
+
+
+def test_the_warmer_rewarms_viewed_workspaces_when_their_data_changes(web_store: Any) -> None:
+    from tinhieu.web import warm
+    from tinhieu.web.overview import _OVERVIEWS
+
+    warmer = warm.Warmer(web_store, min_gap=3600)
+    with warm._viewed_lock:
+        warm._viewed.clear()
+    assert warmer.tick() == 0  # nobody looked at anything
+    warm.note_view(web_store, "default")
+    assert warm.viewed(web_store) == ["default"]
+    assert warmer.tick() == 1
+    assert warmer.tick() == 0  # nothing changed
+    _OVERVIEWS.clear()
+    web_store.execute("SELECT 1")  # a write as far as the data version can tell
+    assert warmer.tick() == 0  # changed, but warmed less than min_gap ago
+    warmer.min_gap = 0
+    assert warmer.tick() == 1
+    versions = {key[5] for key in _OVERVIEWS._items}
+    assert versions == {data_version(web_store, "default")}  # computed for the new data
+    assert len(_OVERVIEWS._items) == 4
+    assert warm.viewed(web_store, within=0) == []  # views are forgotten after a while
+
+
+def test_logins_and_token_use_keep_the_cached_views(web_store: Any, world: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tinhieu.accounts import create_session, end_session, token_principal
+
+    before = data_version(web_store, "default")
+    token, _ = create_session(web_store, "admin", "default")
+    end_session(web_store, token)
+    # a token's last use is written at most once a minute: make this use due
+    web_store.execute("UPDATE api_tokens SET last_used_at = NULL")
+    after_setup = data_version(web_store, "default")
+    assert after_setup != before  # that UPDATE was an ordinary write
+    secret = world.tokens["admin"]
+    assert token_principal(web_store, secret) is not None
+    [(used,)] = web_store.fetch_all(
+        "SELECT count(*) FROM api_tokens WHERE last_used_at > ?",
+        [datetime.now(UTC) - timedelta(minutes=1)],
+    )
+    assert used >= 1  # the use was recorded ...
+    assert data_version(web_store, "default") == after_setup  # ... without a data change
+    # outside the block, the same kind of write counts
+    with web_store.bookkeeping():
+        web_store.execute("SELECT 1")
+    assert data_version(web_store, "default") == after_setup
+    web_store.execute("SELECT 1")
+    assert data_version(web_store, "default") != after_setup

@@ -189,7 +189,24 @@ class DuckDBStore:
             self._depth = 0
             self._owner = None
             self.con.execute("COMMIT")
+            self._count_write()
+
+    def _count_write(self) -> None:
+        if not getattr(self._local, "bookkeeping", False):
             self.revision += 1
+
+    @contextmanager
+    def bookkeeping(self) -> Iterator[None]:
+        """Writes of this thread inside the block do not count as data changes
+        (``revision`` stays): login sessions and API tokens' last use, which no derived
+        view reads. Without it every login or API call would throw away the cached
+        Overviews and searches of every workspace."""
+        before = getattr(self._local, "bookkeeping", False)
+        self._local.bookkeeping = True
+        try:
+            yield
+        finally:
+            self._local.bookkeeping = before
 
     # --- generic SQL -----------------------------------------------------------------
     def _reader(self) -> duckdb.DuckDBPyConnection | None:
@@ -230,7 +247,7 @@ class DuckDBStore:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         with self._lock:
             self.con.execute(sql, list(params))
-            self.revision += 1
+            self._count_write()
 
     # --- workspaces ------------------------------------------------------------------
     def ensure_workspace(self, name: str, timezone: str | None = None) -> str:

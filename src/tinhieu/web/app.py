@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from tinhieu import __version__
 from tinhieu.store.duckdb import DuckDBStore
 from tinhieu.web.auth import LoginRequired, page_principal
+from tinhieu.web.warm import Warmer
 
 if TYPE_CHECKING:
     from tinhieu.sources.scheduler import Scheduler
@@ -47,30 +48,6 @@ SECURITY_HEADERS: Final[dict[str, str]] = {
 _log = logging.getLogger(__name__)
 
 
-def warm_overviews(store: DuckDBStore, *, authors: bool = True) -> int:
-    """Compute the default Overview (brand group, 7 days, per day) of every workspace
-    with topics, then (``authors``) the author audit the Authors page shows; returns how
-    many Overviews were computed. Failures are logged, never raised."""
-    from tinhieu.web.kol_data import audited
-    from tinhieu.web.overview import overview
-
-    names = [str(r[0]) for r in store.fetch_all("SELECT name FROM workspaces ORDER BY name")]
-    done = 0
-    for name in names:
-        try:
-            if store.get_topics(name):
-                overview(store, name, group="brand", days=7, grain="day")
-                done += 1
-        except Exception:  # a warm-up must never stop the app
-            _log.exception("warming the Overview of workspace %r failed", name)
-    for name in names if authors else ():
-        try:
-            audited(store, name)
-        except Exception:
-            _log.exception("warming the author audit of workspace %r failed", name)
-    return done
-
-
 def create_app(
     store: DuckDBStore,
     *,
@@ -85,12 +62,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # compute each workspace's default Overview in the background, so the first
-        # person to open the dashboard after a start does not wait for it
-        app.state.warmup = threading.Thread(
-            target=warm_overviews, args=(store,), name="tinhieu-warmup", daemon=True
-        )
-        app.state.warmup.start()
+        # compute the Overviews in the background, at start and again when the data or
+        # the hour changes, so the people who open them do not wait (tinhieu.web.warm)
+        app.state.warmer = Warmer(store)
+        app.state.warmer.start()
         if analysis_workers > 0:
             from tinhieu.ingest import AfterIngest
 
@@ -104,6 +79,7 @@ def create_app(
         try:
             yield
         finally:
+            app.state.warmer.stop()
             if scheduler is not None:
                 scheduler.stop(timeout=60)
         # finish the analysis and rollup that ingests queued, so a restart loses nothing

@@ -13,6 +13,7 @@ from tinhieu.query.errors import QuerySyntaxError
 from tinhieu.web.auth import ApiPrincipal, store_of
 from tinhieu.web.overview import PERIODS, overview
 from tinhieu.web.render import clean_floats
+from tinhieu.web.warm import note_view
 
 router = APIRouter(tags=["metrics"])
 
@@ -34,6 +35,7 @@ def get_overview(
         raise HTTPException(status_code=404, detail=f"no topic {topic!r}")
     if days not in PERIODS:
         raise HTTPException(status_code=422, detail=f"days must be one of {list(PERIODS)}")
+    note_view(store, principal.workspace)
     data = overview(store, principal.workspace, group=group, topic=topic, days=days, grain=grain)
     result: dict[str, Any] = clean_floats(data)
     return result

@@ -16,6 +16,7 @@ from tinhieu.store.base import Store
 from tinhieu.web.auth import PagePrincipal, store_of
 from tinhieu.web.overview import GRAINS, PERIODS, overview
 from tinhieu.web.render import render
+from tinhieu.web.warm import note_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,6 +56,7 @@ def overview_page(
         raise HTTPException(status_code=404, detail="no such topic")
     data = None
     if topics:
+        note_view(store, principal.workspace)
         data = overview(
             store,
             principal.workspace,
