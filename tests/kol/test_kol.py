@@ -158,3 +158,11 @@ def test_cli_find_json_and_csv(store: DuckDBStore, tmp_path: Path) -> None:
         main, ["kol", "find", "--topic", TOPIC, "--out", "x.txt", "--db", str(db), "-w", WS]
     )
     assert res.exit_code == 2
+
+
+def test_recurring_terms_break_ties_alphabetically() -> None:
+    from tinhieu.kol.influence import recurring_terms
+
+    posts = [{"text": "matcha latte sữa chua #trasua"}, {"text": "#trasua latte matcha chua"}]
+    assert recurring_terms(posts) == ["#trasua", "chua", "latte", "matcha"]
+    assert recurring_terms(posts, top=2) == ["#trasua", "chua"]

@@ -322,20 +322,20 @@ def test_overlapping_batches_in_threads_leave_the_collector_enabled() -> None:
     import gc
     import threading
 
-    from tinhieu.nlp.analyse import _gc_paused
+    from tinhieu.gc_pause import gc_paused
 
     a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
     seen: list[bool] = []
 
     def first() -> None:
-        with _gc_paused():
+        with gc_paused():
             a_in.set()
             b_in.wait(5)
         a_out.set()  # leaves while the second batch still runs
 
     def second() -> None:
         a_in.wait(5)
-        with _gc_paused():
+        with gc_paused():
             b_in.set()
             a_out.wait(5)
             seen.append(gc.isenabled())  # still paused for the running batch

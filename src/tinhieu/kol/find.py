@@ -15,16 +15,17 @@ from pathlib import Path
 from typing import Any, Final
 
 from tinhieu.export import safe_cell
+from tinhieu.gc_pause import gc_paused
 from tinhieu.i18n import number, t
 from tinhieu.kol import messages as _messages  # noqa: F401  (registers the messages)
-from tinhieu.kol.influence import CONSISTENCY_HALF, Influence, influence
+from tinhieu.kol.influence import CONSISTENCY_HALF, Influence, influence, matching_posts
 from tinhieu.kol.profiles import Profile, load_profiles
 from tinhieu.kol.quality import (
+    NO_COMMENTS,
     TIER_ER_NORM,
     AudienceQuality,
-    audience_quality,
-    load_comments,
-    pod_commenters,
+    load_comment_table,
+    quality_from_counts,
 )
 from tinhieu.metrics.tiers import DEFAULT_SCHEME, TierScheme
 from tinhieu.query import Query, compile_query
@@ -149,17 +150,20 @@ def find_kols(
     saved = {tp.name for tp in store.get_topics(workspace)}
     query: Query | None = None if topic in saved else compile_query(topic)
     profiles = load_profiles(store, workspace, platform=platform, tier_scheme=tier_scheme)
-    comments = load_comments(store, workspace, platform)
-    pods = pod_commenters(c for cs in comments.values() for c in cs)
+    comments = load_comment_table(store, workspace, platform)
+    counts = comments.counts()
     ranked: list[Ranked] = []
     for profile in profiles:
         if tier is not None and profile.tier != tier:
             continue
-        mine = comments.get(profile.key, [])
-        quality = audience_quality(profile, mine, pods)
+        # An author without a matching post is no candidate (influence would say
+        # matching_posts 0): skipped before its quality and comments are worked out.
+        if not matching_posts(profile, topic, query):
+            continue
+        quality = quality_from_counts(profile, counts.get(profile.key, NO_COMMENTS))
         if min_quality is not None and quality.score < min_quality:
             continue
-        inf = influence(profile, quality, mine, topic, query)
+        inf = influence(profile, quality, comments.comments(profile.key), topic, query)
         if inf.matching_posts == 0:
             continue
         ranked.append(Ranked(0, profile, quality, inf))
@@ -173,10 +177,10 @@ def audit(
     store: Store, workspace: str, *, platform: str | None = None
 ) -> list[tuple[Profile, AudienceQuality]]:
     """Every author's profile with its audience quality (no topic needed)."""
-    profiles = load_profiles(store, workspace, platform=platform)
-    comments = load_comments(store, workspace, platform)
-    pods = pod_commenters(c for cs in comments.values() for c in cs)
-    return [(p, audience_quality(p, comments.get(p.key, []), pods)) for p in profiles]
+    with gc_paused():
+        profiles = load_profiles(store, workspace, platform=platform)
+        counts = load_comment_table(store, workspace, platform).counts()
+        return [(p, quality_from_counts(p, counts.get(p.key, NO_COMMENTS))) for p in profiles]
 
 
 # --- export ----------------------------------------------------------------------------

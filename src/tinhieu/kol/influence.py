@@ -107,12 +107,15 @@ def matching_posts(profile: Profile, topic: str, query: Query | None) -> list[di
 
 
 def recurring_terms(posts: list[dict[str, Any]], top: int = 8) -> list[str]:
-    """Hashtags and words (≥ 4 letters) found in at least 2 of ``posts``, most common first."""
+    """Hashtags and words (≥ 4 letters) found in at least 2 of ``posts``, most common first
+    (ties alphabetically)."""
     df: Counter[str] = Counter()
     for p in posts:
         text = " ".join(x for x in (p.get("title"), p.get("text")) if x).lower()
         df.update({w for w in _WORD.findall(text) if w not in _STOP})
-    return [w for w, n in df.most_common() if n >= 2][:top]
+    # ties in alphabetical order: a set's order would change with the hash seed
+    ranked = sorted(df.items(), key=lambda item: (-item[1], item[0]))
+    return [w for w, n in ranked if n >= 2][:top]
 
 
 def reach_factor(profile: Profile) -> float:

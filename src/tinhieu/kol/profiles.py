@@ -26,14 +26,19 @@ This is the one place that aggregates authors for KOL work. A profile holds:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Final
 
+import pyarrow as pa
+
+from tinhieu.gc_pause import gc_paused
 from tinhieu.metrics.engagement import ER_FORMULAS, engagement_rate
 from tinhieu.metrics.measures import INTERACTIONS_SQL, POST_KINDS, measure_select, row_select
 from tinhieu.metrics.result import ratio
@@ -63,6 +68,7 @@ SPONSOR_MARKERS: Final[dict[str, str]] = {
 }
 _MARKERS: Final = {k: re.compile(v) for k, v in SPONSOR_MARKERS.items()}
 _HASHTAG: Final = re.compile(r"#[^\W_][\w]*", re.UNICODE)
+_COUNT: Final = itemgetter(1)
 _MEASURES: Final[tuple[str, ...]] = (
     "n",
     "ix_n",
@@ -79,10 +85,24 @@ _MEASURES: Final[tuple[str, ...]] = (
 )
 
 
+class _FoldTable(dict[int, int | str | None]):
+    """``str.translate`` table for :func:`fold`: combining marks (category Mn) are
+    dropped, đ becomes d, every other character maps to itself (filled in on first use)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.category(chr(code)) == "Mn" else code
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE: Final = _FoldTable({ord("đ"): "d"})
+
+
 def fold(text: str) -> str:
-    """Lower case without accents (đ → d)."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("đ", "d")
+    """Lower case without accents (đ → d): NFD, combining marks (Mn) removed."""
+    if text.isascii():  # NFD leaves ASCII as it is and it has no combining mark
+        return text.lower()
+    return unicodedata.normalize("NFD", text.lower()).translate(_FOLD_TABLE)
 
 
 def sponsor_markers(text: str | None) -> list[str]:
@@ -90,6 +110,10 @@ def sponsor_markers(text: str | None) -> list[str]:
     if not text:
         return []
     folded = fold(text)
+    if not (
+        "#" in folded or "tai tro" in folded or "hop tac" in folded or "quang cao" in folded
+    ):  # every marker's pattern holds one of these literally
+        return []
     return [name for name, rx in _MARKERS.items() if rx.search(folded)]
 
 
@@ -156,6 +180,13 @@ def load_profiles(
     min_posts: int = 1,
 ) -> list[Profile]:
     """Profiles of the workspace's authors with at least ``min_posts`` posts."""
+    with gc_paused():
+        return _load_profiles(store, workspace, platform, tier_scheme, min_posts)
+
+
+def _load_profiles(
+    store: Store, workspace: str, platform: str | None, tier_scheme: TierScheme, min_posts: int
+) -> list[Profile]:
     where = ["workspace = ?", "author_id IS NOT NULL"]
     params: list[Any] = [workspace]
     if platform:
@@ -163,48 +194,95 @@ def load_profiles(
         params.append(platform)
     src = _clean_mentions(" AND ".join(where))
     post_kinds = ", ".join(f"'{k}'" for k in POST_KINDS)
-    agg = store.fetch_arrow(
-        "SELECT platform, author_id, "
-        "count(*) FILTER (WHERE kind IN ('comment', 'reply')) AS authored_comments, "
-        f"{measure_select(_MEASURES)} FROM (SELECT platform, author_id, kind, {row_select()} "
-        f"FROM {src} m) r GROUP BY platform, author_id HAVING count(*) FILTER (WHERE is_post) >= ?",
-        [*params, max(min_posts, 0)],
-    ).to_pylist()
+    having = max(min_posts, 0)
+    # Ordered by key, so the list's order is the same on every run.
+    agg = _rows(
+        store.fetch_arrow(
+            "SELECT platform, author_id, "
+            "count(*) FILTER (WHERE kind IN ('comment', 'reply')) AS authored_comments, "
+            f"{measure_select(_MEASURES)} FROM (SELECT platform, author_id, kind, {row_select()} "
+            f"FROM {src} m) r GROUP BY platform, author_id "
+            "HAVING count(*) FILTER (WHERE is_post) >= ? ORDER BY platform, author_id",
+            [*params, having],
+        )
+    )
     if not agg:
         return []
-    posts = store.fetch_arrow(
-        "SELECT platform, author_id, source_id, author_name, author_followers AS followers, "
-        f"kind, title, text, created_at, {INTERACTIONS_SQL} AS ix, likes, comments, shares, "
-        "views, topics, spam "
-        f"FROM {src} m WHERE kind IN ({post_kinds}) ORDER BY created_at, source_id",
-        params,
-    ).to_pylist()
+    posts = _rows(
+        store.fetch_arrow(
+            "SELECT platform, author_id, source_id, author_name, author_followers AS followers, "
+            f"kind, title, text, created_at, {INTERACTIONS_SQL} AS ix, likes, comments, shares, "
+            "views, topics, spam "
+            f"FROM {src} m WHERE kind IN ({post_kinds}) ORDER BY created_at, source_id",
+            params,
+        )
+    )
     by_author: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in posts:
-        by_author.setdefault((row["platform"], row["author_id"]), []).append(row)
-    brand_topics = {t.name for t in store.get_topics(workspace) if t.group in BRAND_GROUPS}
-    brands = _brand_sentiment(store, src, params, brand_topics)
-    profiles = []
-    for r in agg:
-        key = (r["platform"], r["author_id"])
-        profiles.append(
-            build_profile(r, by_author.get(key, []), brands.get(key, {}), brand_topics, tier_scheme)
+        key = (row["platform"], row["author_id"])
+        mine = by_author.get(key)
+        if mine is None:
+            by_author[key] = [row]
+        else:
+            mine.append(row)
+    brand_topics = frozenset(t.name for t in store.get_topics(workspace) if t.group in BRAND_GROUPS)
+    brands = _brand_sentiment(store, src, params, brand_topics, having)
+    return [
+        build_profile(
+            r,
+            by_author.get((r["platform"], r["author_id"]), []),
+            brands.get((r["platform"], r["author_id"]), {}),
+            brand_topics,
+            tier_scheme,
         )
-    return profiles
+        for r in agg
+    ]
+
+
+def column_values(col: pa.ChunkedArray) -> list[Any]:
+    """``col.to_pylist()``; UTC timestamps (the store's session zone) are built from their
+    integer microseconds, which is several times faster and gives equal values."""
+    kind = col.type
+    utc = pa.types.is_timestamp(kind) and kind.unit == "us" and kind.tz == "UTC"
+    sample = col.drop_null() if utc else col.slice(0, 0)
+    if len(sample) == 0:
+        values: list[Any] = col.to_pylist()
+        return values
+    tzinfo = sample.slice(0, 1).to_pylist()[0].tzinfo  # the very zone object pyarrow uses
+    epoch = dt.datetime(1970, 1, 1, tzinfo=tzinfo)
+    us = dt.timedelta(microseconds=1)
+    return [None if v is None else epoch + v * us for v in col.cast(pa.int64()).to_pylist()]
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    """``table.to_pylist()``, converted column by column."""
+    names = table.column_names
+    columns = [column_values(table.column(name)) for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _brand_sentiment(
-    store: Store, src: str, params: list[Any], brand_topics: set[str]
+    store: Store,
+    src: str,
+    params: list[Any],
+    brand_topics: set[str] | frozenset[str],
+    min_posts: int = 0,
 ) -> dict[tuple[str, str], dict[str, dict[str, Any]]]:
     if not brand_topics:
         return {}
+    # Only the rows of the brand topics and of the authors profiled (≥ min_posts posts)
+    # leave the database.
+    post_kinds = ", ".join(f"'{k}'" for k in POST_KINDS)
     rows = store.fetch_all(
+        f"WITH authors AS (SELECT platform, author_id FROM {src} m GROUP BY ALL "
+        f"HAVING count(*) FILTER (WHERE kind IN ({post_kinds})) >= ?) "
         "SELECT platform, author_id, t, count(*), "
         "count(*) FILTER (WHERE sentiment = 'positive'), "
         "count(*) FILTER (WHERE sentiment = 'negative'), count(sentiment) "
-        f"FROM (SELECT platform, author_id, sentiment, unnest(topics) AS t FROM {src} m) x "
-        "GROUP BY ALL",
-        params,
+        f"FROM (SELECT platform, author_id, sentiment, unnest(topics) AS t FROM {src} m "
+        "SEMI JOIN authors USING (platform, author_id)) x "
+        "WHERE list_contains(?::VARCHAR[], t) GROUP BY ALL",
+        [*params, max(min_posts, 0), *params, sorted(brand_topics)],
     )
     out: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
     for platform, author_id, topic, n, pos, neg, analysed in rows:
@@ -220,60 +298,142 @@ def _brand_sentiment(
     return out
 
 
+def _er_followers(r: dict[str, Any]) -> tuple[float | None, str | None]:
+    """``engagement_rate(totals, "followers")``'s value and reason, without building the
+    metric (its unavailable reasons come from it, so they cannot drift)."""
+    posts, included = int(float(r["posts"] or 0)), int(float(r["erf_n"] or 0))
+    if posts == 0 or included == 0:
+        return None, _er_unavailable_reason(posts == 0)
+    return ratio(float(r["erf_ix"] or 0), float(r["erf_den"] or 0), 100.0), None
+
+
+@functools.cache
+def _er_unavailable_reason(no_posts: bool) -> str | None:
+    totals = {name: 0.0 for name in _MEASURES}
+    totals["posts"] = totals["posts_ix_n"] = 0.0 if no_posts else 1.0
+    return engagement_rate(totals, "followers").reason
+
+
+def _most_common(counts: dict[str, int], n: int | None = None) -> dict[str, int]:
+    """``dict(Counter(counts).most_common(n))``: by count, ties in first-seen order."""
+    if len(counts) < 2:
+        return dict(counts)
+    ordered = sorted(counts.items(), key=_COUNT, reverse=True)
+    return dict(ordered if n is None else ordered[:n])
+
+
+def _sponsorship(
+    posts: list[dict[str, Any]], brand_topics: set[str] | frozenset[str]
+) -> tuple[int, dict[str, int], dict[str, int], dict[str, int]]:
+    """Sponsored posts: how many, their markers, brand topics and hashtags (top 10)."""
+    hits = []
+    for p in posts:
+        title, body = p["title"], p["text"]
+        text = f"{title} {body}" if title and body else (title or body or "")
+        found = sponsor_markers(text)
+        if found:
+            hits.append((p, text, found))
+    if not hits:  # most authors
+        return 0, {}, {}, {}
+    markers: Counter[str] = Counter()
+    brands: Counter[str] = Counter()
+    tags: Counter[str] = Counter()
+    sponsored = 0
+    for p, text, found in hits:
+        if found:
+            sponsored += 1
+            markers.update(found)
+            brands.update(t for t in (p["topics"] or ()) if t in brand_topics)
+            tags.update(
+                tag.lower() for tag in _HASHTAG.findall(text) if fold(tag) not in SPONSOR_MARKERS
+            )
+    return (
+        sponsored,
+        dict(markers.most_common()),
+        dict(brands.most_common()),
+        dict(tags.most_common(10)),
+    )
+
+
 def build_profile(
     r: dict[str, Any],
     posts: list[dict[str, Any]],
     brands: dict[str, dict[str, Any]],
-    brand_topics: set[str],
+    brand_topics: set[str] | frozenset[str],
     tier_scheme: TierScheme = DEFAULT_SCHEME,
 ) -> Profile:
     """A profile from the author's aggregate row ``r`` and their posts (oldest first)."""
-    totals = {name: float(r[name] or 0) for name in _MEASURES}
-    er_f = engagement_rate(totals, "followers")
+    er_f, er_f_reason = _er_followers(r)
     history: list[tuple[str, int]] = []
-    for p in posts:
-        if p["followers"] is None:
-            continue
-        day = _day(p["created_at"])
-        f = int(p["followers"])
-        if history and history[-1][0] == day:
-            history[-1] = (day, f)
-        elif not history or history[-1][1] != f:
-            history.append((day, f))
+    name: str | None = None
+    interactions: int | None = None
+    ix_mean = ix_median = er_v = gap = None
+    views: int | None = None
+    times: list[dt.datetime] = []
+    topics: dict[str, int] = {}
+    if len(posts) == 1:  # most authors: the same numbers without the loops
+        p = posts[0]
+        at, f, x, v = p["created_at"], p["followers"], p["ix"], p["views"]
+        if f is not None:
+            history.append((_day(at), int(f)))
+        name = p["author_name"] or None
+        if x is not None:
+            interactions = int(x)
+            ix_mean = ix_median = float(interactions)
+        if v is not None:
+            views = int(v)
+            if x is not None and v > 0:
+                er_v = ratio(int(x), views, 100.0)
+        if at is not None:
+            times.append(at)
+        for topic in p["topics"] or ():
+            topics[topic] = topics.get(topic, 0) + 1
+    else:
+        ix: list[int] = []
+        erv_ix = erv_views = 0
+        erv_known = False
+        for p in posts:
+            at = p["created_at"]
+            if p["followers"] is not None:
+                day = _day(at)
+                f = int(p["followers"])
+                if history and history[-1][0] == day:
+                    history[-1] = (day, f)
+                elif not history or history[-1][1] != f:
+                    history.append((day, f))
+            if p["author_name"]:
+                name = p["author_name"]  # the latest post's name wins
+            x, v = p["ix"], p["views"]
+            if x is not None:
+                ix.append(int(x))
+            if v is not None:
+                views = (views or 0) + int(v)
+                if x is not None and v > 0:
+                    erv_ix += int(x)
+                    erv_views += int(v)
+                    erv_known = True
+            if at is not None:
+                times.append(at)
+            for topic in p["topics"] or ():
+                topics[topic] = topics.get(topic, 0) + 1
+        if ix:
+            interactions = sum(ix)
+            ix_mean = statistics.fmean(ix)
+            ix_median = float(statistics.median(ix))
+        er_v = ratio(erv_ix, erv_views, 100.0) if erv_known else None
+        if len(times) > 1:
+            gap = float(
+                statistics.median(
+                    [(b - a).total_seconds() / 3600 for a, b in itertools.pairwise(times)]
+                )
+            )
     followers = history[-1][1] if history else None
-    name = next((p["author_name"] for p in reversed(posts) if p["author_name"]), None)
-    ix = [int(p["ix"]) for p in posts if p["ix"] is not None]
-    views_known = [p for p in posts if p["views"] is not None]
-    views = sum(int(p["views"]) for p in views_known) if views_known else None
-    er_pairs = [
-        (int(p["ix"]), int(p["views"]))
-        for p in posts
-        if p["ix"] is not None and (p["views"] or 0) > 0
-    ]
-    er_v = (
-        ratio(sum(a for a, _ in er_pairs), sum(b for _, b in er_pairs), 100.0) if er_pairs else None
-    )
     video = r["platform"] in VIDEO_PLATFORMS
     er_by = "views" if video and er_v is not None else "followers"
-    times = [p["created_at"] for p in posts if p["created_at"] is not None]
     rhythm_weeks = ((times[-1] - times[0]).total_seconds() / (7 * 86400)) if len(times) > 1 else 0.0
-    gaps = [(b - a).total_seconds() / 3600 for a, b in itertools.pairwise(times)]
-    topics: Counter[str] = Counter()
-    markers: Counter[str] = Counter()
-    sponsored_brands: Counter[str] = Counter()
-    sponsored_tags: Counter[str] = Counter()
-    sponsored = 0
-    for p in posts:
-        topics.update(p["topics"] or [])
-        text = " ".join(x for x in (p["title"], p["text"]) if x)
-        found = sponsor_markers(text)
-        if found:
-            sponsored += 1
-            markers.update(found)
-            sponsored_brands.update(t for t in (p["topics"] or []) if t in brand_topics)
-            sponsored_tags.update(
-                tag.lower() for tag in _HASHTAG.findall(text) if fold(tag) not in SPONSOR_MARKERS
-            )
+    first_post = times[0].isoformat() if times else None
+    last_post = (first_post if len(times) == 1 else times[-1].isoformat()) if times else None
+    sponsored, markers, sponsored_brands, sponsored_tags = _sponsorship(posts, brand_topics)
     return Profile(
         platform=r["platform"],
         author_id=r["author_id"],
@@ -285,26 +445,26 @@ def build_profile(
         mentions=int(r["n"]),
         posts=int(r["posts"]),
         comments=int(r["authored_comments"]),
-        interactions=sum(ix) if ix else None,
-        interactions_mean=statistics.fmean(ix) if ix else None,
-        interactions_median=float(statistics.median(ix)) if ix else None,
+        interactions=interactions,
+        interactions_mean=ix_mean,
+        interactions_median=ix_median,
         views=views,
-        er_followers=er_f.value,
-        er_followers_reason=er_f.reason,
+        er_followers=er_f,
+        er_followers_reason=er_f_reason,
         er_views=er_v,
-        er=er_v if er_by == "views" else er_f.value,
+        er=er_v if er_by == "views" else er_f,
         er_by=er_by,
         er_formula=ER_VIEWS_FORMULA if er_by == "views" else ER_FOLLOWERS_FORMULA,
         posts_per_week=(len(times) / max(rhythm_weeks, 1.0)) if times else None,
-        median_gap_hours=float(statistics.median(gaps)) if gaps else None,
-        first_post=times[0].isoformat() if times else None,
-        last_post=times[-1].isoformat() if times else None,
-        topics=dict(topics.most_common()),
+        median_gap_hours=gap,
+        first_post=first_post,
+        last_post=last_post,
+        topics=_most_common(topics),
         brands=brands,
         sponsored_posts=sponsored,
-        sponsor_markers=dict(markers.most_common()),
-        sponsored_brands=dict(sponsored_brands.most_common()),
-        sponsored_hashtags=dict(sponsored_tags.most_common(10)),
+        sponsor_markers=markers,
+        sponsored_brands=sponsored_brands,
+        sponsored_hashtags=sponsored_tags,
         post_rows=posts,
     )
 

@@ -6,14 +6,18 @@ with any of them is **suspicious** (counted once):
 * ``flagged``: the spam stage marked it spam / giveaway / seeding / ad (``spam`` column);
 * ``duplicate``: its normalised text (accent-folded, letters and digits only, repeated
   letters collapsed) is written by ≥ :data:`DUP_MIN_AUTHORS` distinct commenters on
-  this author's posts (generic bought comments: "hay quá", "xinh quá 😍");
+  this author's posts (generic bought comments: "hay quá", "xinh quá 😍"); a comment
+  whose commenter id is missing or empty counts as a commenter of its own; an empty
+  normalised text is never a duplicate;
 * ``young``: the commenting account was created < :data:`YOUNG_DAYS` days before the
-  comment (``attrs.author_joined``, where the source gives it);
+  comment (``attrs.author_joined``, where the source gives it; days between the
+  comment's UTC date and that date);
 * ``low_activity``: the commenter has ≤ :data:`LOW_FOLLOWERS` followers (known) and no
   other mention in the workspace;
 * ``pod``: the commenter comments on ≥ :data:`POD_MIN_KOLS` different authors' posts
   and ≥ 2/3 of their comments arrive within :data:`BURST_MINUTES` minutes of the post
-  (engagement pods: the same accounts on unrelated KOLs, in bursts).
+  (comment time − post time ≤ 60 min, so a comment dated before its post counts as
+  fast; engagement pods: the same accounts on unrelated KOLs, in bursts).
 
 ``S`` = suspicious comments / comments (needs ≥ :data:`MIN_COMMENTS` comments; otherwise
 S is not available, counts as 0 and ``confidence`` is ``low``). Three *account-level*
@@ -43,7 +47,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from tinhieu.kol.profiles import Profile, fold
+from tinhieu.kol.profiles import Profile, column_values, fold
 from tinhieu.metrics.measures import POST_KINDS
 from tinhieu.store.base import Store
 
@@ -172,7 +176,25 @@ def audience_quality(
             hit.add("pod")
         signs.update(hit)
         suspicious += bool(hit)
-    n = len(comments)
+    return quality_from_counts(profile, CommentCounts(len(comments), suspicious, dict(signs)))
+
+
+@dataclass(frozen=True, slots=True)
+class CommentCounts:
+    """What the audit needs of an author's comments: how many, how many suspicious, and
+    how many show each sign (:data:`COMMENT_SIGNS`)."""
+
+    comments: int = 0
+    suspicious: int = 0
+    signs: dict[str, int] = field(default_factory=dict)
+
+
+NO_COMMENTS: Final = CommentCounts()
+
+
+def quality_from_counts(profile: Profile, counts: CommentCounts) -> AudienceQuality:
+    """:func:`audience_quality` from the author's comment counts (module docstring)."""
+    n, suspicious = counts.comments, counts.suspicious
     share = suspicious / n if n >= MIN_COMMENTS else None
     er_norm = TIER_ER_NORM.get(profile.tier)
     er_excess = (
@@ -197,7 +219,7 @@ def audience_quality(
         confidence="normal" if share is not None else "low",
         comments=n,
         suspicious_share=share,
-        signs={s: signs[s] for s in COMMENT_SIGNS},
+        signs={s: counts.signs.get(s, 0) for s in COMMENT_SIGNS},
         parts=parts,
         quality_er=quality_er,
         evidence={
@@ -233,9 +255,12 @@ def ratio_misfit(profile: Profile) -> float | None:
 def jumps(profile: Profile) -> float | None:
     """1 for a sudden follower jump, else the share of posts with interaction spikes."""
     h = profile.followers_history
-    for (_, a), (_, b) in itertools.pairwise(h):
-        if b - a > 1000 and b > 1.25 * a:
-            return 1.0
+    if len(h) > 1:
+        for (_, a), (_, b) in itertools.pairwise(h):
+            if b - a > 1000 and b > 1.25 * a:
+                return 1.0
+    if len(profile.post_rows) < 5:  # fewer than 5 posts with interactions
+        return None
     ix = [int(p["ix"]) for p in profile.post_rows if p.get("ix") is not None]
     if len(ix) < 5:
         return None
@@ -245,44 +270,141 @@ def jumps(profile: Profile) -> float | None:
     return sum(v > 10 * median for v in ix) / len(ix)
 
 
-def load_comments(
-    store: Store, workspace: str, platform: str | None = None
-) -> dict[tuple[str, str], list[Comment]]:
-    """Comments on each author's posts, keyed by (platform, post author)."""
+_COMMENT_COLUMNS: Final = (
+    "platform",
+    "kol",
+    "commenter",
+    "text",
+    "spam",
+    "created_at",
+    "post_at",
+    "followers",
+    "joined",
+    "activity",
+    "sentiment",
+)
+
+
+def _comments_sql(where: str) -> str:
     kinds = ", ".join(f"'{k}'" for k in POST_KINDS)
+    return (
+        "SELECT c.platform, p.author_id AS kol, c.author_id AS commenter, c.text, c.spam, "
+        "c.created_at, p.created_at AS post_at, c.author_followers AS followers, "
+        "TRY_CAST(json_extract_string(c.attrs, '$.author_joined') AS DATE) AS joined, "
+        "coalesce(a.n, 1) AS activity, c.sentiment "
+        "FROM mentions c JOIN mentions p ON p.workspace = c.workspace "
+        f"AND p.platform = c.platform AND p.source_id = c.parent_id AND p.kind IN ({kinds}) "
+        "LEFT JOIN act a ON a.platform = c.platform AND a.author_id = c.author_id "
+        f"WHERE {where}"
+    )
+
+
+class CommentTable:
+    """The comments on every author's posts, column by column (:func:`load_comments`'s
+    rows without a Python object per comment), with the comment-level signs computed in
+    the database, except ``duplicate`` (its text normalisation is :func:`normalise_comment`)."""
+
+    def __init__(self, columns: dict[str, list[Any]]) -> None:
+        self.columns = columns
+        self.rows: dict[tuple[str, str], list[int]] = {}
+        for i, key in enumerate(zip(columns["platform"], columns["kol"], strict=True)):
+            mine = self.rows.get(key)
+            if mine is None:
+                self.rows[key] = [i]
+            else:
+                mine.append(i)
+
+    def comments(self, key: tuple[str, str]) -> list[Comment]:
+        """The author's comments as :class:`Comment` objects (what :func:`load_comments` gives)."""
+        c = self.columns
+        return [
+            Comment(
+                str(c["platform"][i]),
+                str(c["kol"][i]),
+                c["commenter"][i],
+                c["text"][i],
+                c["spam"][i],
+                c["created_at"][i],
+                c["post_at"][i],
+                None if c["followers"][i] is None else int(c["followers"][i]),
+                c["joined"][i],
+                int(c["activity"][i]),
+                c["sentiment"][i],
+            )
+            for i in self.rows.get(key, ())
+        ]
+
+    def counts(self) -> dict[tuple[str, str], CommentCounts]:
+        """Each author's :class:`CommentCounts`, the same as :func:`audience_quality` counts
+        from :func:`load_comments` and :func:`pod_commenters` (checked in the tests)."""
+        c = self.columns
+        texts, commenters = c["text"], c["commenter"]
+        flagged, young, low, pod = c["flagged"], c["young"], c["low_activity"], c["pod"]
+        norms: dict[str | None, str] = {}
+        out: dict[tuple[str, str], CommentCounts] = {}
+        for key, rows in self.rows.items():
+            # Distinct commenters per normalised text; a comment without a known
+            # commenter is a commenter of its own.
+            writers: dict[str, set[Any]] = {}
+            row_norm: list[str] = []
+            for i in rows:
+                text = texts[i]
+                norm = norms.get(text)
+                if norm is None:
+                    norm = norms[text] = normalise_comment(text)
+                row_norm.append(norm)
+                if norm:
+                    who = commenters[i]
+                    writers.setdefault(norm, set()).add(who or (i,))
+            signs = dict.fromkeys(COMMENT_SIGNS, 0)
+            suspicious = 0
+            for i, norm in zip(rows, row_norm, strict=True):
+                dup = bool(norm) and len(writers[norm]) >= DUP_MIN_AUTHORS
+                hit = False
+                for name, on in (
+                    ("flagged", flagged[i]),
+                    ("duplicate", dup),
+                    ("young", young[i]),
+                    ("low_activity", low[i]),
+                    ("pod", pod[i]),
+                ):
+                    if on:
+                        signs[name] += 1
+                        hit = True
+                suspicious += hit
+            out[key] = CommentCounts(len(rows), suspicious, signs)
+        return out
+
+
+def load_comment_table(store: Store, workspace: str, platform: str | None = None) -> CommentTable:
+    """:class:`CommentTable` of the comments on each author's posts (module docstring)."""
     where = "c.workspace = ? AND c.kind = 'comment' AND p.author_id IS NOT NULL"
     params: list[Any] = [workspace, workspace]
     if platform:
         where += " AND c.platform = ?"
         params.append(platform)
-    rows = store.fetch_all(
+    burst_us = BURST_MINUTES * 60 * 1_000_000
+    table = store.fetch_arrow(
         "WITH act AS (SELECT platform, author_id, count(*) AS n FROM mentions "
-        "WHERE workspace = ? AND author_id IS NOT NULL GROUP BY ALL) "
-        "SELECT c.platform, p.author_id, c.author_id, c.text, c.spam, c.created_at, "
-        "p.created_at, c.author_followers, "
-        "TRY_CAST(json_extract_string(c.attrs, '$.author_joined') AS DATE), coalesce(a.n, 1), "
-        "c.sentiment "
-        "FROM mentions c JOIN mentions p ON p.workspace = c.workspace "
-        f"AND p.platform = c.platform AND p.source_id = c.parent_id AND p.kind IN ({kinds}) "
-        "LEFT JOIN act a ON a.platform = c.platform AND a.author_id = c.author_id "
-        f"WHERE {where}",
-        params,
+        "WHERE workspace = ? AND author_id IS NOT NULL GROUP BY ALL), "
+        f"c AS ({_comments_sql(where)}), "
+        # pod: ≥ POD_MIN_KOLS authors commented on, ≥ 2/3 of the comments in a burst
+        "pods AS (SELECT platform, commenter FROM c WHERE commenter IS NOT NULL "
+        "GROUP BY platform, commenter HAVING count(DISTINCT kol) >= ? AND 3 * count(*) "
+        "FILTER (WHERE epoch_us(created_at) - epoch_us(post_at) <= ?) >= 2 * count(*)) "
+        "SELECT c.*, coalesce(c.spam <> 'none', false) AS flagged, "
+        "coalesce(CAST(c.created_at AS DATE) - c.joined < ?, false) AS young, "
+        "coalesce(c.followers BETWEEN 0 AND ? AND c.activity <= 1, false) AS low_activity, "
+        "pods.commenter IS NOT NULL AS pod "
+        "FROM c LEFT JOIN pods ON pods.platform = c.platform AND pods.commenter = c.commenter",
+        [*params, POD_MIN_KOLS, burst_us, YOUNG_DAYS, LOW_FOLLOWERS],
     )
-    out: dict[tuple[str, str], list[Comment]] = {}
-    for platform_, kol, who, text, spam, at, post_at, followers, joined, n, sent in rows:
-        out.setdefault((str(platform_), str(kol)), []).append(
-            Comment(
-                str(platform_),
-                str(kol),
-                who,
-                text,
-                spam,
-                at,
-                post_at,
-                None if followers is None else int(followers),
-                joined,
-                int(n),
-                sent,
-            )
-        )
-    return out
+    return CommentTable({name: column_values(table.column(name)) for name in table.column_names})
+
+
+def load_comments(
+    store: Store, workspace: str, platform: str | None = None
+) -> dict[tuple[str, str], list[Comment]]:
+    """Comments on each author's posts, keyed by (platform, post author)."""
+    table = load_comment_table(store, workspace, platform)
+    return {key: table.comments(key) for key in table.rows}

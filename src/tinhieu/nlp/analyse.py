@@ -11,11 +11,8 @@ offsets do not move) and cut at :data:`MAX_CHARS` characters.
 
 from __future__ import annotations
 
-import gc
-import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -23,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from tinhieu.gc_pause import gc_paused
 from tinhieu.nlp.bundle import Bundle, load_bundle
 from tinhieu.nlp.features import CONTRAST_MARK, NEG_MARK, NEGATORS, QUESTION_MARK
 
@@ -107,36 +105,6 @@ SPANS_BELOW_CLEAN_PROB: Final[float] = 0.9
 FloatArray = npt.NDArray[np.float32]
 #: Features whose cue text is kept (bounded: emptied when full).
 _CUE_META_MAX: Final[int] = 50_000
-
-
-_GC_LOCK: Final = threading.Lock()
-_gc_state = {"depth": 0, "was_enabled": True}
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one batch.
-
-    A batch allocates many short-lived objects (freed by reference counting: they form
-    no cycles), and every automatic collection they trigger also walks the long-lived
-    objects of the loaded models and caches — about a seventh of a batch's time.
-    Anything cyclic made meanwhile is collected once the collector runs again; results
-    do not change. The collector is process-wide, so batches analysed at the same time
-    by several threads share one pause: the first to start disables it, the last to
-    finish restores what it was (a collector the caller disabled stays disabled).
-    """
-    with _GC_LOCK:
-        if _gc_state["depth"] == 0:
-            _gc_state["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _gc_state["depth"] += 1
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _gc_state["depth"] -= 1
-            if _gc_state["depth"] == 0 and _gc_state["was_enabled"]:
-                gc.enable()
 
 
 class TaskError(ValueError):
@@ -249,7 +217,7 @@ class Analyzer:
         each text) limits the review-spam model to reviews, the text it was trained on.
         """
         wanted = parse_tasks(list(tasks))
-        with _gc_paused():
+        with gc_paused():
             return self._analyse(texts, wanted, authors, kinds, explain)
 
     def _analyse(
