@@ -7,7 +7,7 @@ computes it (0.1–0.5 s at 1M mentions, against ~15 ms from the cache). So:
 * at start, :func:`warm_all` computes every workspace's default Overview (brand group,
   7 days, per day) first, then the other periods (1, 30 and 90 days), then the author
   audit of the Authors page for workspaces of up to :data:`AUDIT_AT_START_MAX`
-  mentions (the audit reads every comment in Python: ~25 s at 1M mentions, which
+  mentions (the audit reads every comment: ~12 s at 1M mentions, which
   would slow every request meanwhile; larger workspaces compute it when the Authors
   page is first opened);
 * while the app runs, :class:`Warmer` checks every :data:`CHECK_EVERY` seconds which
