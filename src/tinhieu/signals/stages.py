@@ -39,7 +39,6 @@ Stages
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -89,13 +88,13 @@ def _baseline(trail: pd.Series) -> tuple[pd.Series, pd.Series]:
     trailing sums at the same hour on the baseline days; NaN with fewer than
     :data:`MIN_BASELINE_DAYS` of them."""
     days = pd.concat([trail.shift(24 * d) for d in BASELINE_DAYS], axis=1)
-    with warnings.catch_warnings():
-        # the first hours have no baseline day at all: NaN there is the answer
-        warnings.filterwarnings("ignore", "All-NaN slice encountered", RuntimeWarning)
-        med = days.median(axis=1, skipna=True)
-        mad = days.sub(med, axis=0).abs().median(axis=1, skipna=True) * 1.4826
     enough = days.notna().sum(axis=1) >= MIN_BASELINE_DAYS
-    return med.where(enough), mad.where(enough)
+    # only the hours with enough baseline days: an hour with none would make numpy warn
+    # (the warnings module's filters are process-wide, so no thread can silence it)
+    kept = days[enough]
+    med = kept.median(axis=1, skipna=True)
+    mad = kept.sub(med, axis=0).abs().median(axis=1, skipna=True) * 1.4826
+    return med.reindex(days.index), mad.reindex(days.index)
 
 
 def _excess(base: float, spread: float, rel: float, floor: float) -> float:
