@@ -30,15 +30,19 @@ import dataclasses
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Final, Self
 
+import httpx
+
 from tinhieu.sources.connectors.base import (
+    Classify,
     ConfigError,
     Connector,
+    HttpClient,
     HttpPolicy,
     private_urls_allowed,
     register_secret,
@@ -296,6 +300,27 @@ class CredentialedConnector(Connector):
         for value in values:
             register_secret(value)
         return cls(name, options, policy, values[0] if len(values) == 1 else values)
+
+    def bearer_client(
+        self,
+        base_url: str,
+        token: str,
+        policy: HttpPolicy,
+        *,
+        classify: Classify,
+        on_response: Callable[[httpx.Response], float] | None = None,
+    ) -> HttpClient:
+        """An HTTP client that sends ``token`` as ``Authorization: Bearer`` (redacted
+        from every message) and counts into this connector's stats."""
+        return HttpClient(
+            base_url.rstrip("/"),
+            policy,
+            headers={"Authorization": f"Bearer {token}"},
+            secrets=(token,),
+            classify=classify,
+            on_response=on_response,
+            stats=self.stats,
+        )
 
     def close(self) -> None:
         if self.client is not None:

@@ -302,14 +302,12 @@ class FacebookConnector(CredentialedConnector):
         self.policy = policy
         self.client: HttpClient | None = None
         if token is not None:
-            self.client = HttpClient(
-                str(options.get("base_url", GRAPH_URL)).rstrip("/"),
+            self.client = self.bearer_client(
+                str(options.get("base_url", GRAPH_URL)),
+                token,
                 policy,
-                headers={"Authorization": f"Bearer {token}"},
-                secrets=(token,),
                 classify=classify,
                 on_response=self._slowdown,
-                stats=self.stats,
             )
 
     def queries(self) -> list[str]:

@@ -182,14 +182,12 @@ class XConnector(CredentialedConnector):
         self._spent: float | None = None
         self.client: HttpClient | None = None
         if token is not None:
-            self.client = HttpClient(
-                str(options.get("base_url", X_URL)).rstrip("/"),
+            self.client = self.bearer_client(
+                str(options.get("base_url", X_URL)),
+                token,
                 policy,
-                headers={"Authorization": f"Bearer {token}"},
-                secrets=(token,),
                 classify=classify,
                 on_response=self._pause,
-                stats=self.stats,
             )
 
     def queries(self) -> list[str]:
