@@ -220,6 +220,52 @@ def test_a_single_outlier_does_not_move_the_level() -> None:
     assert float(np.max(p.mean)) < 170
 
 
+def bursty(seed: int, days: int, base: float = 200.0) -> np.ndarray:
+    """Daily volume with a burst every two weeks that decays over a few days."""
+    rng = np.random.default_rng(seed)
+    lam = np.full(days, base)
+    for start in range(10, days, 14):
+        lam[start : start + 6] += base * 2.5 * 0.5 ** np.arange(min(6, days - start))
+    return rng.poisson(lam).astype(float)
+
+
+def test_after_bursts_that_decay_the_projection_reverts_to_the_baseline() -> None:
+    x = bursty(3, 10 + 14 * 5 + 2)  # history ends two days into a burst
+    p = project_counts(x, season=1, horizon=5)
+    assert p.params["psi"] < 1.0  # the history taught that bursts fall back
+    assert p.mean[-1] < p.mean[0]  # falling back …
+    assert p.mean[-1] < 0.75 * x[-1]  # … towards the baseline, not stuck at the burst
+    flat = project_counts(weekly_poisson(3, 84), season=7, horizon=5)
+    assert "psi" in flat.params
+
+
+def test_recent_turbulence_widens_intervals_more_than_the_same_turbulence_long_ago() -> None:
+    # The same shocks early in the history or at its end: pooled past errors are alike,
+    # but the local volatility at the origin is not (locally adaptive intervals).
+    ratios = []
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        base = rng.poisson(200, 70).astype(float)
+        shocks = rng.poisson(200 * np.exp(rng.normal(0, 0.6, 20))).astype(float)
+        early, late = base.copy(), base.copy()
+        early[15:35] = shocks
+        late[50:70] = shocks
+        widths = []
+        for x in (early, late):
+            p = project_counts(x, season=1, horizon=5)
+            widths.append(float(np.mean(np.log(p.upper[0.8] / np.maximum(p.lower[0.8], 1)))))
+        ratios.append(widths[1] / widths[0])
+    assert float(np.mean(ratios)) > 1.03  # about 0.94 without the local scale
+
+
+def test_bursty_series_intervals_keep_their_coverage() -> None:
+    results = [
+        backtest_levels(bursty(seed, 98), season=1, horizon=5, min_train=42, step=1)
+        for seed in range(6)
+    ]
+    assert 0.75 <= pooled_coverage(results, 0.8) <= 0.92
+
+
 # --------------------------------------------------------------------------- backtest
 
 

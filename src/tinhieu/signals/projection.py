@@ -28,21 +28,27 @@ the bucket has. So:
    profile). The trend is damped (``φ < 1``) and its cumulative effect at step ``h``
    is capped at the 95th percentile of the absolute ``h``-step moves the history has
    shown: a projection made in the middle of a spike starts from the spike's level and
-   continues its direction, levelling off instead of exploding. Smoothing constants
-   are picked from a small grid (32 combinations) by the mean absolute standardised
-   error of the model's own multi-step forecasts on the history (no optimiser,
-   deterministic).
+   continues its direction, levelling off instead of exploding. Social volume also
+   tends to fall back after a burst, so the grid offers a projected level that reverts
+   towards a slow baseline (an exponential average of the level over four seasons)
+   with a half-life of one season, beside the level that stays. Smoothing constants
+   and the reversion are picked from a small grid (32 × 2 combinations) by the mean
+   absolute standardised error of the model's own multi-step forecasts on the history
+   (no optimiser, deterministic).
 3. **Intervals from out-of-sample errors** (split-conformal in spirit). The filter is a
    single pass and is initialised from the first season only, so the state at every
    later bucket ``t`` knows data up to ``t`` alone; the model's ``h``-step forecast
    from each such past origin is compared with what then happened. The errors are
    standardised by a per-step spread that grows with ``h`` (plus the target bucket's
-   sampling variance), pooled across steps, and the interval at level ``L`` is read off
+   sampling variance) times the series' local volatility at the origin (the filter's
+   adaptive innovation scale averaged over three horizons: locally adaptive
+   conformal, so intervals widen after turbulence and narrow in calm stretches),
+   pooled across steps, and the interval at level ``L`` is read off
    their empirical quantiles, separately for the lower and the upper tail (social
    errors are skewed: upward surprises are bigger), with the finite-sample conformal
    correction. Empirical quantiles keep the coverage honest on heavy-tailed data,
    where a Gaussian interval would be too narrow in the tails and too wide in the
-   middle. With fewer than 30 past origins (short histories) the quantiles are widened
+   middle. With fewer than 20 past origins (short histories) the quantiles are widened
    to at least Student-t quantiles of the errors' robust scale.
 4. The central path (``Projection.mean``) is the model's forecast transformed back.
    On the log scale it is a typical value (a geometric-mean-like centre, close to the
@@ -70,6 +76,7 @@ from typing import Final, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
+from scipy.signal import lfilter
 
 from tinhieu.i18n import current_lang, t
 
@@ -92,8 +99,17 @@ _SCALE_RATE: Final[float] = 0.05  # how fast the robust innovation scale adapts
 _MAX_WEIGHT: Final[float] = 4.0  # a very precise bucket counts as at most 4 typical ones
 _SHARE_PRIOR: Final[float] = 2.0  # pseudo-mentions shrinking a share towards the overall
 _TREND_CAP_Q: Final[float] = 0.95  # quantile of past |h-step moves| capping the trend
-_SMALL_ORIGINS: Final[int] = 30  # below this many origins, widen to a Student-t quantile
+_SMALL_ORIGINS: Final[int] = 20  # below this many origins, widen to a Student-t quantile
 _SHIFT_GAIN: Final[float] = 0.8  # level gain when an exceedance repeats: a sustained shift
+# Mean reversion: the grid also offers a level that reverts towards a slow baseline
+# (an exponential average of the level over _SLOW_SEASONS seasons) with these
+# half-lives, in seasons (weeks of days without a season); the history picks.
+_REVERT_HALF_LIVES: Final[tuple[float, ...]] = (1.0,)
+_SLOW_SEASONS: Final[float] = 4.0
+# Local volatility: errors are standardised by the filter's recent innovation scale,
+# averaged over _LOCAL_SPAN × max(horizon, season) buckets, clipped to this range.
+_LOCAL_SPAN: Final[float] = 3.0
+_LOCAL_CLIP: Final[tuple[float, float]] = (0.5, 2.0)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -262,6 +278,12 @@ class _Fit:
     beta: FloatArray
     phi: FloatArray
     gamma: FloatArray
+    slow: FloatArray  # (n, G) slow baseline of the level
+    sig2: FloatArray  # (n, G) the filter's adaptive innovation scale (standardised)
+
+
+def _reversion_unit(m: int) -> int:
+    return m if m > 1 else 7
 
 
 def _init_state(z: FloatArray, m: int, noise: float) -> tuple[float, FloatArray]:
@@ -306,6 +328,7 @@ def _run_filter(
     prev = np.zeros(g)
     out_level = np.empty((n, g))
     out_trend = np.empty((n, g))
+    out_sig2 = np.empty((n, g))
     seas_ext = np.empty((n + m, g))
     seas_ext[:m] = seas
     log1m_a = np.log1p(-alpha)
@@ -346,20 +369,38 @@ def _run_filter(
             sig2 = (1 - _SCALE_RATE) * sig2 + _SCALE_RATE * np.minimum(es * es, thr * thr)
         out_level[i] = lvl
         out_trend[i] = trd
+        out_sig2[i] = sig2
         seas_ext[i + m] = seas[j]
-    return _Fit(out_level, out_trend, seas_ext, alpha, beta, phi, gamma)
+    # the slow baseline a projection reverts towards: an exponential average of the
+    # level over about ``_SLOW_SEASONS`` seasons (or weeks of days without a season)
+    rate = 1.0 / (_SLOW_SEASONS * _reversion_unit(m))
+    slow = lfilter(
+        [rate], [1.0, rate - 1.0], out_level, axis=0, zi=np.full((1, g), (1 - rate) * level0)
+    )[0]
+    return _Fit(out_level, out_trend, seas_ext, alpha, beta, phi, gamma, slow, out_sig2)
 
 
 def _forecast_matrix(
-    fit: _Fit, col: int, m: int, origins: NDArray[np.intp], steps: NDArray[np.intp], cap: FloatArray
+    fit: _Fit,
+    col: int,
+    m: int,
+    origins: NDArray[np.intp],
+    steps: NDArray[np.intp],
+    cap: FloatArray,
+    psi: float = 1.0,
 ) -> FloatArray:
-    """Forecasts (len(origins), len(steps)) of grid column ``col`` from past origins."""
+    """Forecasts (len(origins), len(steps)) of grid column ``col`` from past origins;
+    the level reverts towards the slow baseline by ``psi`` per step."""
     phi = float(fit.phi[col])
     cum = np.array([sum(phi**q for q in range(1, int(h) + 1)) for h in steps])
     tr = np.clip(fit.trend[origins, col][:, None] * cum[None, :], -cap[steps - 1], cap[steps - 1])
     back = m * np.ceil(steps / m).astype(np.intp)
     idx = origins[:, None] + steps[None, :] - back[None, :] + m
-    out: FloatArray = fit.level[origins, col][:, None] + tr + fit.seas_ext[idx, col]
+    lvl = fit.level[origins, col][:, None]
+    if psi < 1.0:
+        slow = fit.slow[origins, col][:, None]
+        lvl = slow + (psi ** steps.astype(np.float64))[None, :] * (lvl - slow)
+    out: FloatArray = lvl + tr + fit.seas_ext[idx, col]
     return out
 
 
@@ -384,6 +425,16 @@ def _quantile(x: FloatArray, q: float) -> float:
     q = min(max(q, 0.0), 1.0)
     pos = (np.arange(x.size) + 0.5) / x.size
     return float(np.interp(q, pos, x))
+
+
+def _local_scale(sig2: FloatArray, span: float) -> FloatArray:
+    """Per bucket: how turbulent the series has recently been, as a multiplier of the
+    interval's scale (1: as usual). ``sig2`` is the filter's adaptive variance of
+    standardised innovations (about 1 in calm times); it is averaged over about
+    ``span`` buckets, so the multiplier persists over a projection's horizon."""
+    rate = min(1.0, 1.0 / max(span, 1.0))
+    avg = lfilter([rate], [1.0, rate - 1.0], sig2, zi=np.array([1.0 - rate]))[0]
+    return np.asarray(np.sqrt(np.clip(avg, *_LOCAL_CLIP)), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,19 +501,23 @@ def _project_z(
     score_steps = np.unique(
         np.clip(np.array([1, (horizon + 1) // 2, horizon]), 1, max(1, n - 1 - t0))
     ).astype(np.intp)
-    best = 0
-    if len(grid) > 1 and origins.size:
+    unit = _reversion_unit(m)
+    psis = [1.0] + [0.5 ** (1.0 / (hl * unit)) for hl in _REVERT_HALF_LIVES]
+    best, best_p = 0, 0
+    if (len(grid) > 1 or len(psis) > 1) and origins.size:
         tgt_idx = origins[:, None] + score_steps[None, :]
         valid = tgt_idx < n
         tgt_idx_c = np.minimum(tgt_idx, n - 1)
         target = np.where(valid, z[tgt_idx_c], np.nan)
         wsd = np.sqrt(tau2 + r_obs[tgt_idx_c])
-        scores = np.empty(len(grid))
+        scores = np.empty((len(grid), len(psis)))
         for col in range(len(grid)):
-            f = _forecast_matrix(fit, col, m, origins, score_steps, cap)
-            err = np.abs(target - f) / wsd
-            scores[col] = float(np.nanmean(err)) if np.isfinite(err).any() else np.inf
-        best = int(np.argmin(scores))
+            for pj, ps in enumerate(psis):
+                f = _forecast_matrix(fit, col, m, origins, score_steps, cap, ps)
+                err = np.abs(target - f) / wsd
+                scores[col, pj] = float(np.nanmean(err)) if np.isfinite(err).any() else np.inf
+        best, best_p = (int(v) for v in np.unravel_index(int(np.argmin(scores)), scores.shape))
+    psi = psis[best_p]
 
     steps = np.arange(1, horizon + 1, dtype=np.intp)
     params = {
@@ -470,8 +525,11 @@ def _project_z(
         "beta": float(gb[best]),
         "phi": float(gp[best]),
         "gamma": float(gc[best]),
+        "psi": float(psi),
         "tau2": tau2,
     }
+
+    local = _local_scale(fit.sig2[:, best], _LOCAL_SPAN * max(horizon, m))
 
     # Out-of-sample errors of the chosen model from every past origin.
     sd2 = np.full(horizon, np.nan)
@@ -481,7 +539,7 @@ def _project_z(
         tgt = origins[:, None] + steps[None, :]
         valid = tgt < n
         tgt_c = np.minimum(tgt, n - 1)
-        f = _forecast_matrix(fit, best, m, origins, steps, cap)
+        f = _forecast_matrix(fit, best, m, origins, steps, cap, psi)
         err = np.where(valid, z[tgt_c], np.nan) - f
         r = _sampling_var(s, f, s.den[tgt_c])
         ok = np.isfinite(err)
@@ -506,7 +564,9 @@ def _project_z(
                     sd2[h] = run
                 else:
                     sd2[h] = run * (h + 1) / (last_h + 1)
-            scale = np.sqrt(sd2[None, :] + r)
+            # normalised by the local volatility at each origin (locally adaptive
+            # conformal): wider after turbulence, narrower in calm stretches
+            scale = np.sqrt(sd2[None, :] + r) * local[origins][:, None]
             u = err / scale
             us = [u[ok]]
     if not us or us[0].size == 0:
@@ -516,9 +576,9 @@ def _project_z(
 
     # Central path and intervals at the last bucket of the history.
     last = np.array([n - 1], dtype=np.intp)
-    zhat = _forecast_matrix(fit, best, m, last, steps, cap)[0]
+    zhat = _forecast_matrix(fit, best, m, last, steps, cap, psi)[0]
     r_f = _sampling_var(s, zhat, future_den)
-    scale_f = np.sqrt(sd2 + r_f)
+    scale_f = np.sqrt(sd2 + r_f) * float(local[n - 1])
     centre = zhat
     lower: dict[float, FloatArray] = {}
     upper: dict[float, FloatArray] = {}
