@@ -6,7 +6,8 @@
    of all corpora (each text also folded to its unaccented form);
 2. a linear SVM is fitted on the task's train split, the text and its folded copy both
    (so typing without diacritics lands on the same weights), for each ``C`` of a small
-   grid; the ``C`` with the best dev macro-F1 wins;
+   grid; the ``C`` with the best dev macro-F1 wins (tasks in ``TrainConfig.nb_scale``
+   learn on NB-scaled features, the scaling folded back into the weights);
 3. on dev (accented and folded), a per-class score offset is chosen to raise macro-F1
    and a softmax temperature to calibrate the probabilities;
 4. the test split is scored only to be reported in the manifest and the model card —
@@ -62,6 +63,13 @@ class TrainConfig:
     vocab_folders: tuple[str, ...] = ()
     #: Tasks trained in two stages (see :func:`_fit_two_stage`).
     two_stage: tuple[str, ...] = ("sentiment",)
+    #: Tasks whose SVMs learn on NB-scaled features (see :func:`fit_nb_svm`); the
+    #: scaling is folded into the saved weights, so scoring is unchanged.
+    nb_scale: tuple[str, ...] = ()
+    #: Smoothing of the NB log-count ratios.
+    nb_alpha: float = 1.0
+    #: The C grid of NB-scaled tasks (scaled features favour a smaller C).
+    nb_c_grid: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.0)
     extra_train: dict[str, list[Example]] = field(default_factory=dict)
 
 
@@ -86,6 +94,66 @@ def fit_svm(x: sp.csr_matrix, y: Sequence[Any] | npt.NDArray[Any], c: float, see
     from sklearn.svm import LinearSVC
 
     return LinearSVC(C=c, random_state=seed, max_iter=5000, dual=True).fit(x, y)
+
+
+def nb_ratio(
+    x: sp.csr_matrix, positive: npt.NDArray[np.bool_], alpha: float = 1.0
+) -> npt.NDArray[np.float32]:
+    """NBSVM's log-count ratio per feature (Wang & Manning 2012) on binarised rows:
+    ``log((p/|p|₁) / (q/|q|₁))`` with ``p = alpha + Σ rows of the positive class`` and
+    ``q`` the same over the rest."""
+    xb = (x != 0).astype(np.float64).tocsr()
+    p = alpha + np.asarray(xb[np.flatnonzero(positive)].sum(axis=0)).ravel()
+    q = alpha + np.asarray(xb[np.flatnonzero(~positive)].sum(axis=0)).ravel()
+    r: npt.NDArray[np.float32] = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
+    return r
+
+
+@dataclass(frozen=True)
+class FoldedSvm:
+    """A linear model as LinearSVC exposes one (``coef_``, ``intercept_``, ``classes_``),
+    its NB scaling already folded into ``coef_``."""
+
+    coef_: npt.NDArray[np.float32]
+    intercept_: npt.NDArray[np.float32]
+    classes_: npt.NDArray[Any]
+
+
+def fit_nb_svm(
+    x: sp.csr_matrix,
+    y: Sequence[Any] | npt.NDArray[Any],
+    c: float,
+    seed: int,
+    alpha: float = 1.0,
+) -> FoldedSvm:
+    """NBSVM: per class, a binary SVM on ``X · diag(r)`` (``r``: :func:`nb_ratio` of that
+    class against the rest), folded back as ``w ⊙ r`` — scores over the plain features
+    are the scaled model's scores, at no run-time cost. Two classes make one SVM (its
+    ``coef_`` for ``classes_[1]``, as LinearSVC); more make one per class (one-vs-rest).
+    """
+    labels = np.asarray([str(v) for v in y])
+    classes = np.array(sorted(set(labels.tolist())))
+    if len(classes) < 2:
+        raise DataError("need examples of at least two classes to train")
+    targets = classes[1:] if len(classes) == 2 else classes
+    coefs: list[npt.NDArray[np.float32]] = []
+    intercepts: list[float] = []
+    for cls in targets:
+        positive = labels == cls
+        r = nb_ratio(x, positive, alpha)
+        model = fit_svm(x @ sp.diags(r).tocsr(), positive, c, seed)
+        coefs.append(np.asarray(model.coef_[0], dtype=np.float32) * r)
+        intercepts.append(float(model.intercept_[0]))
+    return FoldedSvm(
+        coef_=np.vstack(coefs).astype(np.float32),
+        intercept_=np.asarray(intercepts, dtype=np.float32),
+        classes_=classes,
+    )
+
+
+def _fit(x: sp.csr_matrix, y: Sequence[Any], c: float, seed: int, nb_alpha: float | None) -> Any:
+    """An SVM, NB-scaled when ``nb_alpha`` is given."""
+    return fit_svm(x, y, c, seed) if nb_alpha is None else fit_nb_svm(x, y, c, seed, nb_alpha)
 
 
 def _head_from_svm(name: str, model: Any, classes: Sequence[str], n_features: int) -> LinearHead:
@@ -141,7 +209,13 @@ POLAR_ONLY_SHARE = 0.25
 
 
 def _fit_two_stage(
-    task: str, x: sp.csr_matrix, rows: Sequence[Example], c: float, seed: int, n_features: int
+    task: str,
+    x: sp.csr_matrix,
+    rows: Sequence[Example],
+    c: float,
+    seed: int,
+    n_features: int,
+    nb_alpha: float | None = None,
 ) -> LinearHead | None:
     """Sentiment as *is it polar?* then *which way?*, folded into one linear head.
 
@@ -154,6 +228,7 @@ def _fit_two_stage(
     ``negative = (u − d)/2``, ``neutral = −u/2``, ``positive = (u + d)/2``: positive
     against negative is decided by d alone, neutral wins when u + |d| < 0 (before the
     per-class offsets chosen on dev). ``None`` when the rows cannot teach both stages.
+    With ``nb_alpha`` each stage is NB-scaled (:func:`fit_nb_svm`).
     """
     labels = [e.label for e in rows] * 2
     with_neutral = {e.source for e in rows if e.label == "neutral"}
@@ -166,13 +241,16 @@ def _fit_two_stage(
         [e.source in with_neutral or in_dev_share(e.text, POLAR_ONLY_SHARE) for e in rows] * 2
     )
     polar = np.array([y != "neutral" for y in labels])
-    u_model = fit_svm(
+    u_model = _fit(
         x[np.flatnonzero(subj)],
         ["polar" if y != "neutral" else "neutral" for y, m in zip(labels, subj, strict=True) if m],
         c,
         seed,
+        nb_alpha,
     )
-    d_model = fit_svm(x[np.flatnonzero(polar)], [y for y in labels if y != "neutral"], c, seed)
+    d_model = _fit(
+        x[np.flatnonzero(polar)], [y for y in labels if y != "neutral"], c, seed, nb_alpha
+    )
 
     def signed(model: Any, positive: str) -> tuple[npt.NDArray[np.float32], float]:
         w = np.asarray(model.coef_[0], dtype=np.float32)
@@ -351,17 +429,18 @@ def _train_task(
         _dev_group(np.nonzero(np.array([e.source == c for e in dev_rows] * 2))[0], y_dev)
         for c in sorted({e.source for e in dev_rows})
     ]
+    nb_alpha = cfg.nb_alpha if task in cfg.nb_scale else None
     best: tuple[float, float, LinearHead] | None = None
-    for c in cfg.c_grid:
+    for c in cfg.c_grid if nb_alpha is None else cfg.nb_c_grid:
         two = (
-            _fit_two_stage(task, x_train, train_rows, c, cfg.seed, fs.size)
+            _fit_two_stage(task, x_train, train_rows, c, cfg.seed, fs.size, nb_alpha)
             if task in cfg.two_stage
             else None
         )
         if two is not None:
             head = two
         else:
-            model = fit_svm(x_train, y_train, c, cfg.seed)
+            model = _fit(x_train, y_train, c, cfg.seed, nb_alpha)
             head = _head_from_svm(task, model, classes, fs.size)
         dev_f1 = _dev_score(head.scores(x_dev), classes, groups)
         log(f"{task}: C={c:g} dev macro-F1 {100 * dev_f1:.2f}")
@@ -409,6 +488,9 @@ def _train_task(
         report["test"][corpus.folder] = res
         log(f"{task}: test {corpus.folder}: {res}")
     head.meta = {"C": c_best, "seed": cfg.seed}
+    if nb_alpha is not None:
+        report["nb_alpha"] = nb_alpha
+        head.meta["nb_alpha"] = nb_alpha
     if min_prob is not None:
         report["min_prob"] = round(min_prob, 3)
         head.meta["min_prob"] = round(min_prob, 3)
