@@ -133,7 +133,7 @@ def add(
             )
             save_campaign(store, c, replace=replace)
         except CampaignError as exc:
-            raise UserError(str(exc)) from exc
+            raise UserError(exc.message(lang)) from exc
     click.echo(t("campaign.added", lang, name=c.name))
 
 

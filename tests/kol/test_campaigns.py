@@ -250,3 +250,39 @@ def test_delete_campaign_removes_it_and_its_members_only(store: DuckDBStore) -> 
     assert members == [("other-ws", "Gone")]  # the same name in another workspace stays
     assert get_campaign(store, WS, "Keep") == keep
     assert get_campaign(store, "other-ws", "Gone") == other
+
+
+def test_campaign_errors_carry_a_message_key_in_both_languages(store: DuckDBStore) -> None:
+    from tinhieu.i18n import t
+    from tinhieu.kol.campaigns import MESSAGES, normalise_hashtag, parse_kol
+
+    cases = [
+        (lambda: make_campaign(WS, " ", T0, END, hashtags=["#a"]), "campaign.error.name_length"),
+        (lambda: make_campaign(WS, "..", T0, END, hashtags=["#a"]), "campaign.error.name_dots"),
+        (lambda: make_campaign(WS, "x", END, T0, hashtags=["#a"]), "campaign.error.empty_window"),
+        (lambda: make_campaign(WS, "x", T0, END, links=[" "]), "campaign.error.empty_link"),
+        (lambda: make_campaign(WS, "x", T0, END, kols=[("", "a", None)]),
+         "campaign.error.kol_incomplete"),
+        (lambda: make_campaign(WS, "x", T0, END, hashtags=["#a"], cost=float("nan")),
+         "campaign.error.bad_cost"),
+        (lambda: make_campaign(WS, "x", T0, END), "campaign.error.nothing"),
+        (lambda: parse_kol("nocolon"), "campaign.error.bad_kol"),
+        (lambda: normalise_hashtag("# a"), "campaign.error.bad_hashtag"),
+    ]  # fmt: skip
+    seen = set()
+    for call, key in cases:
+        with pytest.raises(CampaignError) as info:
+            call()
+        exc = info.value
+        assert exc.key == key
+        assert str(exc) == exc.message("en") == t(key, "en", **exc.values)
+        assert exc.message("vi") == t(key, "vi", **exc.values) != exc.message("en")
+        seen.add(key)
+    c = make_campaign(WS, "Tết/2027 #1 ?x=<b>", T0, END, hashtags=["#a"])
+    save_campaign(store, c)
+    with pytest.raises(CampaignError) as info:
+        save_campaign(store, c)
+    assert info.value.values == {"name": "Tết/2027 #1 ?x=<b>"}
+    assert "Tết/2027 #1 ?x=<b>" in info.value.message("vi")
+    seen.add(info.value.key)
+    assert seen | {"campaign.error.need_window"} == set(MESSAGES)

@@ -17,6 +17,7 @@ from markupsafe import escape
 from tests.kol.scenario import T0, TOPIC, build
 from tests.web.conftest import CAMPAIGN, PASSWORD, bearer, csrf_of, login
 from tinhieu.accounts import add_user
+from tinhieu.i18n import t
 from tinhieu.metrics.tiers import scheme as get_scheme
 from tinhieu.store import open_store
 from tinhieu.store.base import Topic
@@ -110,7 +111,8 @@ def test_campaign_create_roles_report_and_isolation(
     assert res.status_code == 409
     bad = {**body, "name": "Empty", "until": T0.isoformat()}
     res = ana.post(f"{API}/campaigns", json=bad, headers={"X-CSRF-Token": csrf_of(ana)})
-    assert res.status_code == 400 and "empty" in res.json()["error"]["message"]
+    assert res.status_code == 400
+    assert res.json()["error"]["message"] == t("campaign.error.empty_window", "vi")
     strict = {**body, "name": "S", "kols": [{"platform": "facebook", "author_id": 1}]}
     res = ana.post(f"{API}/campaigns", json=strict, headers={"X-CSRF-Token": csrf_of(ana)})
     assert res.status_code == 422

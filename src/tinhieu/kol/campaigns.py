@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from tinhieu.i18n import register, t
 from tinhieu.kol.profiles import Profile
 from tinhieu.kol.quality import (
     MIN_COMMENTS,
@@ -69,8 +70,58 @@ SUSPICIOUS_FORMULA: Final = "suspicious comments / comments on the campaign post
 _CHUNK: Final = 400
 
 
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    "campaign.error.bad_kol": (
+        "KOL viết dạng platform:author_id, không phải «{text}»",
+        "A KOL is written platform:author_id, not «{text}»",
+    ),
+    "campaign.error.bad_hashtag": ("«{text}» không phải hashtag", "Not a hashtag: «{text}»"),
+    "campaign.error.name_length": (
+        "Tên chiến dịch dài từ 1 đến {max} ký tự",
+        "A campaign name has 1–{max} characters",
+    ),
+    "campaign.error.name_dots": (
+        "Tên chiến dịch không thể chỉ gồm dấu chấm",
+        "A campaign name cannot be only dots",
+    ),
+    "campaign.error.empty_window": (
+        "Khoảng thời gian trống: ngày kết thúc phải sau ngày bắt đầu",
+        "The window is empty: until must be after since",
+    ),
+    "campaign.error.need_window": (
+        "Chiến dịch cần ngày bắt đầu và ngày kết thúc",
+        "A campaign needs since and until",
+    ),
+    "campaign.error.bad_cost": ("Chi phí phải là một số ≥ 0", "A cost is a number ≥ 0"),
+    "campaign.error.kol_incomplete": (
+        "Mỗi KOL cần nền tảng và author id",
+        "A KOL needs a platform and an author id",
+    ),
+    "campaign.error.empty_link": ("Link không được để trống", "A link cannot be empty"),
+    "campaign.error.nothing": (
+        "Chiến dịch cần ít nhất một KOL, hashtag hoặc link",
+        "A campaign needs at least one KOL, hashtag or link",
+    ),
+    "campaign.error.exists": (
+        "Đã có chiến dịch tên «{name}»",
+        "A campaign named «{name}» exists already",
+    ),
+}
+register(MESSAGES)
+
+
 class CampaignError(ValueError):
-    """Bad campaign input (the message says what to fix)."""
+    """Bad campaign input: a message key of :data:`MESSAGES` (or any registered key)
+    with its values. ``str(exc)`` is the English text (for logs);
+    :meth:`message` renders it in the user's language."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.key, self.values = key, values
+        super().__init__(t(key, "en", **values))
+
+    def message(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (vi or en; default from ``TINHIEU_LANG``)."""
+        return t(self.key, lang, **self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +184,7 @@ def parse_kol(text: str) -> tuple[str, str]:
     """``platform:author_id`` → (platform, author_id)."""
     platform, sep, author = text.strip().partition(":")
     if not sep or not platform.strip() or not author.strip():
-        raise CampaignError(f"a KOL is written platform:author_id, not {text!r}")
+        raise CampaignError("campaign.error.bad_kol", text=text)
     return platform.strip().lower(), author.strip()
 
 
@@ -141,7 +192,7 @@ def normalise_hashtag(text: str) -> str:
     tag = text.strip().lower()
     tag = tag if tag.startswith("#") else f"#{tag}"
     if len(tag) < 2 or re.search(r"\s", tag):
-        raise CampaignError(f"not a hashtag: {text!r}")
+        raise CampaignError("campaign.error.bad_hashtag", text=text)
     return tag
 
 
@@ -164,27 +215,30 @@ def make_campaign(
     """A validated campaign (raises :class:`CampaignError` on bad input)."""
     name = name.strip()
     if not name or len(name) > NAME_MAX:
-        raise CampaignError(f"a campaign name has 1–{NAME_MAX} characters")
+        raise CampaignError("campaign.error.name_length", max=NAME_MAX)
+    if not name.strip("."):
+        # "." and ".." are path segments that browsers and HTTP clients remove
+        raise CampaignError("campaign.error.name_dots")
     since, until = _utc(since), _utc(until)
     if since >= until:
-        raise CampaignError("the window is empty: until must be after since")
+        raise CampaignError("campaign.error.empty_window")
     for c in [cost, *(k[2] for k in kols)]:
         if c is not None and not (c >= 0 and c < float("inf")):
-            raise CampaignError("a cost is a number ≥ 0")
+            raise CampaignError("campaign.error.bad_cost")
     members: dict[tuple[str, str, str], Member] = {}
     for platform, author, kcost in kols:
         if not platform or not author:
-            raise CampaignError("a KOL needs a platform and an author id")
+            raise CampaignError("campaign.error.kol_incomplete")
         members[("kol", platform, author)] = Member("kol", platform, author, kcost)
     for tag in hashtags:
         h = normalise_hashtag(tag)
         members[("hashtag", "", h)] = Member("hashtag", "", h)
     for link in links:
         if not link.strip():
-            raise CampaignError("a link cannot be empty")
+            raise CampaignError("campaign.error.empty_link")
         members[("link", "", link.strip())] = Member("link", "", link.strip())
     if not members:
-        raise CampaignError("a campaign needs at least one KOL, hashtag or link")
+        raise CampaignError("campaign.error.nothing")
     return Campaign(
         workspace,
         name,
@@ -205,7 +259,7 @@ def save_campaign(store: Store, campaign: Campaign, *, replace: bool = False) ->
             [campaign.workspace, campaign.name],
         )
         if exists and not replace:
-            raise CampaignError(f"a campaign named {campaign.name!r} exists already")
+            raise CampaignError("campaign.error.exists", name=campaign.name)
         delete_campaign(store, campaign.workspace, campaign.name)
         store.execute(
             "INSERT INTO campaigns (workspace, name, since, until, cost, brand) "

@@ -3,6 +3,13 @@
 Every route is scoped by the caller's workspace: another workspace's KOL or campaign
 answers 404, as a missing one does. Reading needs the viewer role; creating a campaign
 needs the ``topics`` permission (analyst).
+
+A campaign name may contain "/": percent-encode the whole name as one path segment
+(``/api/v1/campaigns/T%E1%BA%BFt%2F2027/report``); the server decodes ``%2F`` before
+routing, so the campaign routes take the name with a ``path`` converter (the
+``…/report`` route matches up to the last ``/report``). A name that is only dots, which
+clients drop as a path segment, can be passed as the query parameter ``name`` of
+``GET /campaigns/report`` and ``DELETE /campaigns`` instead.
 """
 
 from __future__ import annotations
@@ -182,13 +189,13 @@ def create_campaign(
     start, _ = parse_bound(since, zone, is_until=False)
     end, _ = parse_bound(until, zone, is_until=True)
     if start is None or end is None:
-        raise CampaignError("a campaign needs since and until")
+        raise CampaignError("campaign.error.need_window")
     campaign = make_campaign(
         workspace, name, start, end, kols=kols, hashtags=hashtags, links=links,
         cost=cost, brand=brand,
     )  # fmt: skip
     if get_campaign(store, workspace, campaign.name) is not None:
-        raise CampaignExists(f"a campaign named {campaign.name!r} exists already")
+        raise CampaignExists("campaign.error.exists", name=campaign.name)
     save_campaign(store, campaign)
     return campaign
 
@@ -243,36 +250,63 @@ def post_campaign(
             cost=body.cost,
             brand=body.brand,
         )
-    except CampaignExists as exc:
-        raise HTTPException(status_code=409, detail="a campaign of this name exists") from exc
-    except (CampaignError, ScopeError) as exc:
+    except CampaignError as exc:
+        status = 409 if isinstance(exc, CampaignExists) else 400
+        raise HTTPException(status_code=status, detail=exc.message(lang_of(request))) from exc
+    except ScopeError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
     return campaign.to_dict()
 
 
-@router.delete("/campaigns/{name}")
-def remove_campaign(
-    request: Request,
-    name: str,
-    principal: Annotated[Principal, Depends(require("topics"))],
-) -> dict[str, Any]:
-    """Delete a campaign (analyst or admin); its posts stay. 404 when there is none of
-    this name in the workspace."""
+Name = Annotated[str, Query(min_length=1, max_length=200)]
+CanEdit = Annotated[Principal, Depends(require("topics"))]
+
+
+def _delete(request: Request, principal: Principal, name: str) -> dict[str, Any]:
     if not delete_campaign(store_of(request), principal.workspace, name):
         raise HTTPException(status_code=404, detail="no such campaign")
     return {"deleted": name}
 
 
-@router.get("/campaigns/{name}/report")
-def get_campaign_report(request: Request, principal: ApiPrincipal, name: str) -> dict[str, Any]:
-    """The campaign report: posts, reach, interactions, ER, quality ER, comment
-    sentiment and aspects, share-of-voice lift, cost per (quality) engagement, vanity
-    share; every number with its formula, or null with the reason."""
+def _report(request: Request, principal: Principal, name: str) -> dict[str, Any]:
     store = store_of(request)
     campaign = get_campaign(store, principal.workspace, name)
     if campaign is None:
         raise HTTPException(status_code=404, detail="no such campaign")
     return report(store, campaign).to_dict()
+
+
+@router.delete("/campaigns")
+def remove_campaign_by_query(request: Request, name: Name, principal: CanEdit) -> dict[str, Any]:
+    """Delete the campaign ``name`` (as ``DELETE /campaigns/{name}``; for names a path
+    segment cannot carry, such as ".."). 404 when there is none of this name."""
+    return _delete(request, principal, name)
+
+
+@router.get("/campaigns/report")
+def get_campaign_report_by_query(
+    request: Request, principal: ApiPrincipal, name: Name
+) -> dict[str, Any]:
+    """The report of the campaign ``name`` (as ``GET /campaigns/{name}/report``; for
+    names a path segment cannot carry, such as "..")."""
+    return _report(request, principal, name)
+
+
+# The suffix route first; {name:path} lets a name contain "/" (sent as %2F).
+@router.get("/campaigns/{name:path}/report")
+def get_campaign_report(request: Request, principal: ApiPrincipal, name: str) -> dict[str, Any]:
+    """The campaign report: posts, reach, interactions, ER, quality ER, comment
+    sentiment and aspects, share-of-voice lift, cost per (quality) engagement, vanity
+    share; every number with its formula, or null with the reason. Percent-encode the
+    name (``/`` as ``%2F``)."""
+    return _report(request, principal, name)
+
+
+@router.delete("/campaigns/{name:path}")
+def remove_campaign(request: Request, name: str, principal: CanEdit) -> dict[str, Any]:
+    """Delete a campaign (analyst or admin); its posts stay. 404 when there is none of
+    this name in the workspace. Percent-encode the name (``/`` as ``%2F``)."""
+    return _delete(request, principal, name)
 
 
 __all__ = ["CampaignExists", "create_campaign", "kol_detail", "router"]

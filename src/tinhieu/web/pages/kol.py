@@ -1,7 +1,15 @@
 """KOL discovery (``/kols``, with ``/kols.csv`` and ``/kols.xlsx``), the KOL detail page
 (``/authors/{platform}/{author_id}``) and the Campaigns page (``/campaigns``,
 ``/campaigns/{name}``, with the form that creates a campaign and the button that deletes
-one). Data from :mod:`tinhieu.web.api.kol` and :mod:`tinhieu.web.kol_data`."""
+one). Data from :mod:`tinhieu.web.api.kol` and :mod:`tinhieu.web.kol_data`.
+
+Campaign names are free text and may contain "/" (the CLI always allowed it). The server
+decodes ``%2F`` before routing, so the campaign routes take the name with a ``path``
+converter; the suffix route (``…/delete``) is declared first and its greedy match takes
+the name up to the last ``/delete``. Every link to a campaign is built by
+:func:`campaign_url` (the whole name percent-encoded as one segment); a name that is only
+dots (``.``/``..``, which clients drop as path segments) is addressed by the query
+parameter ``name`` instead."""
 
 from __future__ import annotations
 
@@ -210,8 +218,20 @@ CAMPAIGN_FIELDS = ("name", "since", "until", "kols", "hashtags", "links", "cost"
 _COST = re.compile(r"^[-+]?[0-9][0-9_.,]*$")
 
 
+Name = Annotated[str, Query(min_length=1, max_length=200)]
+
+
+def campaign_url(name: str, action: str = "") -> str:
+    """The URL of campaign ``name``'s report (``action`` "delete": its delete action)
+    that routes back to exactly this name, whatever characters it has."""
+    quoted = quote(name, safe="")
+    if name.strip("."):
+        return f"/campaigns/{quoted}/{action}" if action else f"/campaigns/{quoted}"
+    return f"/campaigns/{action}?name={quoted}" if action else f"/campaigns?name={quoted}"
+
+
 class FormError(CampaignError):
-    """A problem with the form's input, already worded in the user's language."""
+    """A problem with the form's input (a key of :mod:`tinhieu.web.messages_kol`)."""
 
 
 def _form_text(form: FormData, key: str, limit: int = 20_000) -> str:
@@ -219,7 +239,7 @@ def _form_text(form: FormData, key: str, limit: int = 20_000) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
-def _cost(text: str, lang: str) -> float | None:
+def _cost(text: str) -> float | None:
     """A cost as typed ("5000000", "5_000_000", "1.5"), None when empty."""
     text = text.strip()
     if not text:
@@ -229,11 +249,11 @@ def _cost(text: str, lang: str) -> float | None:
     except ValueError:
         value = -1.0
     if not math.isfinite(value) or value < 0:
-        raise FormError(t("web.campaigns.bad_cost", lang, value=text))
+        raise FormError("web.campaigns.bad_cost", value=text)
     return value
 
 
-def _kol_lines(text: str, lang: str) -> list[tuple[str, str, float | None]]:
+def _kol_lines(text: str) -> list[tuple[str, str, float | None]]:
     """``platform:author_id [cost]`` per line → (platform, author_id, cost)."""
     out: list[tuple[str, str, float | None]] = []
     for raw in text.splitlines():
@@ -243,11 +263,11 @@ def _kol_lines(text: str, lang: str) -> list[tuple[str, str, float | None]]:
         member, cost = line, None
         parts = line.rsplit(None, 1)
         if len(parts) == 2 and _COST.match(parts[1]):
-            member, cost = parts[0], _cost(parts[1], lang)
+            member, cost = parts[0], _cost(parts[1])
         try:
             platform, author = parse_kol(member)
         except CampaignError as exc:
-            raise FormError(t("web.campaigns.bad_kol", lang, line=line)) from exc
+            raise FormError("web.campaigns.bad_kol", line=line) from exc
         out.append((platform, author, cost))
     return out
 
@@ -274,6 +294,7 @@ def _campaigns(
         form=values or {},
         form_error=error,
         deleted=deleted,
+        campaign_url=campaign_url,
         brands=[tp.name for tp in store.get_topics(principal.workspace) if tp.group == "brand"],
     )
 
@@ -283,7 +304,11 @@ def campaigns_page(
     request: Request,
     principal: PagePrincipal,
     deleted: Annotated[str | None, Query(max_length=200)] = None,
+    name: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
+    """The campaigns; with ``name``, that campaign's report (as ``/campaigns/{name}``)."""
+    if name is not None:
+        return _report_page(request, principal, name)
     names = {c.name for c in list_campaigns(store_of(request), principal.workspace)}
     return _campaigns(
         request, principal, deleted=deleted if deleted and deleted not in names else None
@@ -299,47 +324,65 @@ async def campaign_create(request: Request, principal: CanEdit) -> Response:
     lang = lang_of(request)
     try:
         if not values["since"].strip() or not values["until"].strip():
-            raise FormError(t("web.campaigns.need_dates", lang))
+            raise FormError("web.campaigns.need_dates")
         campaign = create_campaign(
             store_of(request),
             principal.workspace,
             values["name"],
             values["since"].strip(),
             values["until"].strip(),
-            kols=_kol_lines(values["kols"], lang),
+            kols=_kol_lines(values["kols"]),
             hashtags=[h for h in re.split(r"[\s,]+", values["hashtags"]) if h],
             links=[x.strip() for x in values["links"].splitlines() if x.strip()],
-            cost=_cost(values["cost"], lang),
+            cost=_cost(values["cost"]),
             brand=values["brand"].strip() or None,
         )
     except CampaignExists:
         error = t("web.campaigns.exists", lang, name=values["name"].strip())
         return _campaigns(request, principal, values=values, error=error, status_code=409)
     except (CampaignError, ScopeError) as exc:
-        message = str(exc)
         if isinstance(exc, FormError):
-            pass  # already in the user's language
-        elif "window is empty" in message:
+            message = exc.message(lang)
+        elif isinstance(exc, CampaignError) and exc.key == "campaign.error.empty_window":
             message = t("web.campaigns.bad_window", lang)
-        else:  # an English message of tinhieu.kol.campaigns or the date parser
-            message = t("web.campaigns.invalid", lang, error=message)
+        elif isinstance(exc, CampaignError):
+            message = t("web.campaigns.invalid", lang, error=exc.message(lang))
+        else:  # the date parser's one-line message
+            message = t("web.campaigns.invalid", lang, error=str(exc))
         return _campaigns(request, principal, values=values, error=message, status_code=400)
-    return RedirectResponse("/campaigns/" + quote(campaign.name, safe=""), status_code=303)
+    return RedirectResponse(campaign_url(campaign.name), status_code=303)
 
 
-@router.post("/campaigns/{name}/delete")
-async def campaign_delete(request: Request, principal: CanEdit, name: str) -> Response:
-    """The report's delete button."""
+async def _delete(request: Request, principal: Principal, name: str) -> Response:
     await check_form_csrf(request, principal)
     if not delete_campaign(store_of(request), principal.workspace, name):
         raise HTTPException(status_code=404, detail="no such campaign")
     return RedirectResponse("/campaigns?deleted=" + quote(name, safe=""), status_code=303)
 
 
-@router.get("/campaigns/{name}")
-def campaign_page(request: Request, principal: PagePrincipal, name: str) -> Response:
+@router.post("/campaigns/delete")
+async def campaign_delete_by_query(request: Request, principal: CanEdit, name: Name) -> Response:
+    """The delete button of a campaign whose name cannot be a path segment (dots)."""
+    return await _delete(request, principal, name)
+
+
+# Declared before any other /campaigns/{name:path} route: the name may contain "/".
+@router.post("/campaigns/{name:path}/delete")
+async def campaign_delete(request: Request, principal: CanEdit, name: str) -> Response:
+    """The report's delete button."""
+    return await _delete(request, principal, name)
+
+
+def _report_page(request: Request, principal: Principal, name: str) -> Response:
     store = store_of(request)
     campaign = get_campaign(store, principal.workspace, name)
     if campaign is None:
         raise HTTPException(status_code=404, detail="no such campaign")
     return _campaigns(request, principal, report_data=report(store, campaign).to_dict())
+
+
+@router.get("/campaigns/{name:path}")
+def campaign_page(request: Request, principal: PagePrincipal, name: str) -> Response:
+    if not name:  # "/campaigns/"
+        return RedirectResponse("/campaigns", status_code=307)
+    return _report_page(request, principal, name)
