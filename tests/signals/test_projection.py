@@ -235,6 +235,7 @@ def test_after_bursts_that_decay_the_projection_reverts_to_the_baseline() -> Non
     assert p.params["psi"] < 1.0  # the history taught that bursts fall back
     assert p.mean[-1] < p.mean[0]  # falling back …
     assert p.mean[-1] < 0.75 * x[-1]  # … towards the baseline, not stuck at the burst
+    assert any("falls back" in a for a in p.assumptions)  # and says so
     flat = project_counts(weekly_poisson(3, 84), season=7, horizon=5)
     assert "psi" in flat.params
 

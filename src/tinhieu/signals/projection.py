@@ -612,9 +612,12 @@ def _project_z(
 
 def _model_note(cal: _Calibrated) -> str:
     season = int(cal.params["season_used"])
-    return "robust damped level + trend" + (
+    note = "robust damped level + trend" + (
         f" + seasonal profile of {season}" if season > 1 else ""
     )
+    if cal.params.get("psi", 1.0) < 1.0:
+        note += "; the level falls back towards its slow baseline (as past bursts did)"
+    return note
 
 
 def _interval_notes(cal: _Calibrated) -> list[str]:
