@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from tinhieu.i18n import register
 
 register(
@@ -69,3 +71,44 @@ register(
         "kol.find.bad_scheme": ("Thang hạng không hợp lệ: {name}", "Unknown tier scheme: {name}"),
     }
 )
+
+
+#: The errors of campaign definitions (``CampaignError`` keys and values).
+CAMPAIGN_MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    "campaign.error.bad_kol": (
+        "KOL viết dạng platform:author_id, không phải «{text}»",
+        "A KOL is written platform:author_id, not «{text}»",
+    ),
+    "campaign.error.bad_hashtag": ("«{text}» không phải hashtag", "Not a hashtag: «{text}»"),
+    "campaign.error.name_length": (
+        "Tên chiến dịch dài từ 1 đến {max} ký tự",
+        "A campaign name has 1–{max} characters",
+    ),
+    "campaign.error.name_dots": (
+        "Tên chiến dịch không thể chỉ gồm dấu chấm",
+        "A campaign name cannot be only dots",
+    ),
+    "campaign.error.empty_window": (
+        "Khoảng thời gian trống: ngày kết thúc phải sau ngày bắt đầu",
+        "The window is empty: until must be after since",
+    ),
+    "campaign.error.need_window": (
+        "Chiến dịch cần ngày bắt đầu và ngày kết thúc",
+        "A campaign needs since and until",
+    ),
+    "campaign.error.bad_cost": ("Chi phí phải là một số ≥ 0", "A cost is a number ≥ 0"),
+    "campaign.error.kol_incomplete": (
+        "Mỗi KOL cần nền tảng và author id",
+        "A KOL needs a platform and an author id",
+    ),
+    "campaign.error.empty_link": ("Link không được để trống", "A link cannot be empty"),
+    "campaign.error.nothing": (
+        "Chiến dịch cần ít nhất một KOL, hashtag hoặc link",
+        "A campaign needs at least one KOL, hashtag or link",
+    ),
+    "campaign.error.exists": (
+        "Đã có chiến dịch tên «{name}»",
+        "A campaign named «{name}» exists already",
+    ),
+}
+register(CAMPAIGN_MESSAGES)
