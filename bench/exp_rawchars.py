@@ -1,16 +1,17 @@
 """Experiment: do hashed character n-grams of the *raw* text lift a head?
 
-    .venv/bin/python bench/exp_rawchars.py TASK [BITS]
+    .venv/bin/python bench/exp_rawchars.py TASK [BITS] [C,C,...] [base,plus_raw]
 
 The shipped feature space reads normalised words (teencode expanded, repeated letters
 squeezed) and character n-grams inside words. Spam, junk and keyboard mash live partly in
 what normalisation removes (letter runs, punctuation, casing-free raw strings, cross-word
-character sequences). This adds character 2–5-grams of the lowercased raw text (spaces
-and punctuation included), hashed to 2^BITS columns (default 20), sublinear TF-IDF with
-the IDF from train, L2-normalised, beside the shipped features; the head is trained as
-``tinhieu.nlp.train`` trains plain heads (each text and its folded copy; C chosen on dev,
-offsets on dev); test is printed, never chosen by. Appends to
-``bench/results/exp_rawchars.json``.
+character sequences). This adds the block of :mod:`tinhieu.nlp.rawchars` (character
+2–5-grams of the lowercased raw text, hashed to 2^BITS columns, default 20; IDF from the
+task's train texts; each row divided by the root of its occurrences' summed IDF²) beside
+the shipped features; the head is trained as ``tinhieu.nlp.train`` trains plain heads
+(each text and its folded copy; C chosen on dev, offsets on dev); test is printed, never
+chosen by. Updates ``bench/results/exp_rawchars.json`` (earlier entries without
+"occurrence-norm" used sublinear TF-IDF with an exact L2 norm).
 """
 
 import json
@@ -27,6 +28,7 @@ from tinhieu.nlp.bundle import shipped_model_dir
 from tinhieu.nlp.corpora import CORPORA, find_data_dir, load_split
 from tinhieu.nlp.features import FeatureSpace
 from tinhieu.nlp.labels import TASK_CLASSES
+from tinhieu.nlp.rawchars import RawChars
 from tinhieu.nlp.scoring import macro_f1
 from tinhieu.nlp.train import (
     _dev_group,
@@ -39,46 +41,10 @@ from tinhieu.nlp.train import (
 )
 
 BITS = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-
-
-def raw_hash(texts, nmin=2, nmax=5, bits=BITS):
-    n = len(texts)
-    joined = "\x00".join(t.lower() for t in texts)
-    a = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    sep = a == 0
-    row_of = np.cumsum(sep)  # row index at each position (separator belongs to next row)
-    csep = np.concatenate([[0], np.cumsum(sep)])
-    rows_l, cols_l = [], []
-    for k in range(nmin, nmax + 1):
-        L = a.size - k + 1
-        if L <= 0:
-            continue
-        h = np.zeros(L, dtype=np.uint64)
-        for j in range(k):
-            h = h * np.uint64(1000003) + a[j : j + L]
-        h ^= np.uint64(k * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
-        h = (h * np.uint64(0xD6E8FEB86659FD93)) >> np.uint64(64 - bits)
-        ok = (csep[k : k + L] - csep[:L]) == 0  # no separator inside
-        rows_l.append(row_of[:L][ok])
-        cols_l.append(h[ok])
-    rows = np.concatenate(rows_l).astype(np.int64)
-    cols = np.concatenate(cols_l).astype(np.int64)
-    m = sp.csr_matrix((np.ones(rows.size, np.float32), (rows, cols)), shape=(n, 1 << bits))
-    m.sum_duplicates()
-    return m
-
-
-def tfidf(m, idf=None):
-    m = m.copy()
-    m.data = 1 + np.log(m.data)
-    if idf is None:
-        df = np.bincount(m.indices, minlength=m.shape[1])
-        idf = (np.log((1 + m.shape[0]) / (1 + df)) + 1).astype(np.float32)
-    m.data *= idf[m.indices]
-    norm = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norm[norm == 0] = 1
-    m = sp.diags(1 / norm).astype(np.float32) @ m
-    return m.tocsr(), idf
+C_GRID = (
+    tuple(float(c) for c in sys.argv[3].split(",")) if len(sys.argv) > 3 else (0.5, 1.0, 2.0, 4.0)
+)
+VARIANTS = sys.argv[4].split(",") if len(sys.argv) > 4 else ["base", "plus_raw"]
 
 
 task = sys.argv[1]
@@ -95,26 +61,27 @@ xtr = _matrix(fs, with_folded([e.text for e in tr]))
 xdv = _matrix(fs, with_folded([e.text for e in dv]))
 xte = _matrix(fs, [e.text for e in te])
 t1 = time.perf_counter()
-rtr_raw = raw_hash(with_folded([e.text for e in tr]))
+raw = RawChars.fit(with_folded([e.text for e in tr]), bits=BITS)
+rtr = raw.matrix(with_folded([e.text for e in tr]))
 print("hash secs per 1k texts", 1000 * (time.perf_counter() - t1) / (2 * len(tr)))
-rtr, idf = tfidf(rtr_raw)
-rdv, _ = tfidf(raw_hash(with_folded([e.text for e in dv])), idf)
-rte, _ = tfidf(raw_hash([e.text for e in te]), idf)
+rdv = raw.matrix(with_folded([e.text for e in dv]))
+rte = raw.matrix([e.text for e in te])
 ytr = [e.label for e in tr] * 2
 ydv = [e.label for e in dv] * 2
 groups = [_dev_group(np.arange(len(ydv)), ydv)]
 gold = [e.label for e in te]
 results = {}
-for name, (A, B, Cm) in {
+variants = {
     "base": (xtr, xdv, xte),
     "plus_raw": (
         sp.hstack([xtr, rtr]).tocsr(),
         sp.hstack([xdv, rdv]).tocsr(),
         sp.hstack([xte, rte]).tocsr(),
     ),
-}.items():
+}
+for name, (A, B, Cm) in ((k, v) for k, v in variants.items() if k in VARIANTS):
     best = None
-    for c in (0.5, 1.0, 2.0, 4.0):
+    for c in C_GRID:
         t = time.perf_counter()
         model = fit_svm(A, ytr, c, 13)
         head = _head_from_svm(task, model, classes, A.shape[1])
@@ -138,5 +105,5 @@ for name, (A, B, Cm) in {
     }
 out = Path(__file__).resolve().parent / "results" / "exp_rawchars.json"
 allres = json.loads(out.read_text()) if out.exists() else {}
-allres[f"{task} bits={BITS}"] = results
+allres.setdefault(f"{task} bits={BITS} occurrence-norm", {}).update(results)
 out.write_text(json.dumps(allres, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -198,7 +198,7 @@ class Analyzer:
         plain = [c[0] for c in cleaned]
         words = [normalise_words(t) for t in plain]
         x = self.bundle.features.transform_words(words)
-        return _Batch(plain, [c[1] for c in cleaned], words, x, self.bundle.scores(x))
+        return _Batch(plain, [c[1] for c in cleaned], words, x, self.bundle.scores(x, plain))
 
     # -- the tasks --------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ import scipy.sparse as sp
 
 from tinhieu.nlp.features import FeatureSpace
 from tinhieu.nlp.linear import LinearHead
+from tinhieu.nlp.rawchars import RawChars
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -41,9 +43,13 @@ class Bundle:
     features: FeatureSpace
     heads: dict[str, LinearHead]
     manifest: dict[str, Any]
+    #: The raw-text character block, for heads trained with it (see :meth:`uses_raw`).
+    raw: RawChars | None = None
     _stacked: sp.csr_matrix | None = field(default=None, repr=False)
     _slices: dict[str, slice] = field(default_factory=dict, repr=False)
     _dense: FloatArray | None = field(default=None, repr=False)
+    _raw_table: FloatArray | None = field(default=None, repr=False)
+    _raw_slices: dict[str, slice] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, path: Path) -> Bundle:
@@ -57,21 +63,42 @@ class Bundle:
             for name in manifest.get("heads", {})
             if (path / f"{name}.npz").is_file()
         }
-        return cls(path=path, features=fs, heads=heads, manifest=manifest)
+        raw_path = path / "rawchars.npz"
+        raw = RawChars.load(raw_path) if raw_path.is_file() else None
+        bundle = cls(path=path, features=fs, heads=heads, manifest=manifest, raw=raw)
+        for name in heads:
+            if bundle.uses_raw(name) and raw is None:
+                raise ModelMissingError(f"{name} needs the raw-character block {raw_path}")
+        return bundle
+
+    def uses_raw(self, name: str) -> bool:
+        """Whether head ``name`` also reads the raw-text character block."""
+        return bool(self.heads[name].weights.shape[0] > self.features.size)
 
     def _stack(self) -> sp.csr_matrix:
         if self._stacked is None:
-            mats, start = [], 0
+            mats, raw_mats, start, raw_start = [], [], 0, 0
+            n = self.features.size
             for name, head in self.heads.items():
                 k = len(head.classes)
                 self._slices[name] = slice(start, start + k)
                 start += k
-                mats.append(head.weights)
+                mats.append(head.weights[:n])
+                if self.uses_raw(name):
+                    self._raw_slices[name] = slice(raw_start, raw_start + k)
+                    raw_start += k
+                    raw_mats.append(head.weights[n:])
             self._stacked = sp.hstack(mats, format="csr", dtype=np.float32)
+            if raw_mats and self.raw is not None:
+                self._raw_table = self.raw.fold_idf(sp.hstack(raw_mats, format="csr"))
         return self._stacked
 
-    def scores(self, x: sp.csr_matrix) -> dict[str, FloatArray]:
-        """Every head's scores (bias and offsets included) from one matrix product."""
+    def scores(self, x: sp.csr_matrix, texts: Sequence[str] | None = None) -> dict[str, FloatArray]:
+        """Every head's scores (bias and offsets included) from one matrix product.
+
+        ``texts`` are the raw texts of ``x``'s rows, for heads that read the raw-text
+        character block; without them such a head is left out of the result.
+        """
         if not self.heads:
             return {}
         if self._dense is None:
@@ -80,10 +107,28 @@ class Bundle:
             # building a sparse result first.
             self._dense = np.ascontiguousarray(self._stack().toarray(), dtype=np.float32)
         raw = np.asarray(x @ self._dense, dtype=np.float32)
-        return {
-            name: raw[:, self._slices[name]] + head.bias + head.offset
-            for name, head in self.heads.items()
-        }
+        extra = None
+        if self._raw_table is not None and self.raw is not None and texts is not None:
+            if len(texts) != x.shape[0]:
+                raise ValueError(f"{len(texts)} texts for {x.shape[0]} feature rows")
+            extra = self.raw.scores(texts, self._raw_table)
+        out: dict[str, FloatArray] = {}
+        for name, head in self.heads.items():
+            part = raw[:, self._slices[name]] + head.bias + head.offset
+            if name in self._raw_slices:
+                if extra is None:
+                    continue
+                part += extra[:, self._raw_slices[name]]
+            out[name] = part
+        return out
+
+    def head_scores(self, name: str, x: sp.csr_matrix, texts: Sequence[str]) -> FloatArray:
+        """One head's scores; ``texts`` are read only when the head uses the raw block."""
+        head = self.heads[name]
+        if not self.uses_raw(name):
+            return head.scores(x)
+        assert self.raw is not None
+        return head.scores(sp.hstack([x, self.raw.matrix(texts)], format="csr"))
 
 
 _LOCK = threading.Lock()

@@ -44,6 +44,21 @@ def _fmt(v: Any) -> str:
     return "—" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
 
 
+def _raw_lines(manifest: dict[str, Any]) -> list[str]:
+    raw = manifest.get("features", {}).get("raw_chars")
+    if not raw:
+        return []
+    users = [n for n, h in manifest.get("heads", {}).items() if h.get("raw_chars")]
+    lo, hi = raw.get("n", [2, 5])
+    return [
+        "",
+        f"{', '.join(users) or 'No head'} also read{'s' if len(users) == 1 else ''} "
+        f"character {lo}–{hi}-grams of the lowercased *raw* text (letter runs, "
+        f"punctuation and spaces kept), hashed to 2^{raw.get('bits')} columns "
+        "(`rawchars.npz` holds their IDF).",
+    ]
+
+
 def render_model_card(manifest: dict[str, Any]) -> str:
     lines = [
         "# tinhieu language models",
@@ -58,6 +73,7 @@ def render_model_card(manifest: dict[str, Any]) -> str:
         "",
         f"Feature space: {manifest.get('features', {}).get('words', 0):,} word n-grams, "
         f"{manifest.get('features', {}).get('chars', 0):,} character n-grams.",
+        *_raw_lines(manifest),
         "",
         "Retrain with your own labels: correct mentions (`tinhieu nlp correct`) and run "
         "`tinhieu nlp retrain --workspace W` (add `--no-public` to leave the research data "

@@ -111,8 +111,9 @@ def evaluate(
     pred: list[str] = []
     step = 4096
     for lo in range(0, len(data.texts), step):
-        words = [normalise_words(t) for t in data.texts[lo : lo + step]]
-        scores = head.scores(bundle.features.transform_words(words))
+        texts = data.texts[lo : lo + step]
+        words = [normalise_words(t) for t in texts]
+        scores = bundle.head_scores(task, bundle.features.transform_words(words), texts)
         if task == "sentiment" and gate:
             scores, _ = gate_scores(scores, head.classes, words)
         pred += restricted_argmax(scores, head.classes, allowed)

@@ -41,6 +41,7 @@ from tinhieu.nlp.corpora import (
 from tinhieu.nlp.features import FeatureSpace, softmax
 from tinhieu.nlp.labels import TASK_CLASSES
 from tinhieu.nlp.linear import LinearHead
+from tinhieu.nlp.rawchars import RawChars
 from tinhieu.nlp.scoring import classification_report, macro_f1
 from tinhieu.text.normalise import fold
 
@@ -71,6 +72,11 @@ class TrainConfig:
     #: The C grid of NB-scaled tasks (scaled features favour a smaller C).
     nb_c_grid: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.0)
     extra_train: dict[str, list[Example]] = field(default_factory=dict)
+    #: Tasks whose heads also read hashed character n-grams of the raw text
+    #: (:mod:`tinhieu.nlp.rawchars`): review spam lives partly in what normalisation removes.
+    raw_chars: tuple[str, ...] = ("spam", "spam-type")
+    #: Columns of that block: ``2**raw_bits``.
+    raw_bits: int = 20
 
 
 def with_folded(texts: Sequence[str]) -> list[str]:
@@ -343,12 +349,15 @@ def train(
     log: Log = print,
     *,
     features: FeatureSpace | None = None,
+    raw: RawChars | None = None,
 ) -> dict[str, Any]:
     """Train every task of ``config`` and write the artefacts to ``out_dir``.
 
     ``data_dir`` is the public data (``None``: train on ``config.extra_train`` alone, as
     a workspace that brings its own labels does). ``features`` reuses a fitted feature
-    space (a workspace model keeps the shipped vocabulary) instead of fitting one.
+    space (a workspace model keeps the shipped vocabulary) instead of fitting one, and
+    ``raw`` a fitted raw-character block (otherwise fitted on the train texts of the
+    tasks in ``config.raw_chars``).
     """
     cfg = config or TrainConfig()
     started = time.perf_counter()
@@ -383,9 +392,26 @@ def train(
         "features": {"words": len(fs.words), "chars": len(fs.chars)},
         "heads": {},
     }
+    raw_tasks = [t for t in cfg.tasks if t in cfg.raw_chars]
+    if raw is None and raw_tasks:
+        raw_texts = sorted(
+            {
+                e.text
+                for c in corpora
+                if c.task in raw_tasks
+                for e in splits[(c.folder, c.task)]["train"]
+            }
+            | {e.text for t in raw_tasks for e in cfg.extra_train.get(t, [])}
+        )
+        log(f"raw characters: IDF over {len(raw_texts):,} training texts (+ folded copies)")
+        raw = RawChars.fit(with_folded(raw_texts), bits=cfg.raw_bits)
+    if raw is not None:
+        raw.save(out_dir / "rawchars.npz")
+        manifest["features"]["raw_chars"] = {"bits": raw.bits, "n": [raw.lo, raw.hi]}
     for task in cfg.tasks:
         task_corpora = [c for c in corpora if c.task == task]
-        head, report = _train_task(task, task_corpora, splits, fs, cfg, log)
+        task_raw = raw if task in cfg.raw_chars else None
+        head, report = _train_task(task, task_corpora, splits, fs, cfg, log, task_raw)
         head.save(out_dir / f"{task}.npz")
         manifest["heads"][task] = report
     manifest["seconds"] = round(time.perf_counter() - started, 1)
@@ -403,8 +429,15 @@ def _train_task(
     fs: FeatureSpace,
     cfg: TrainConfig,
     log: Log,
+    raw: RawChars | None = None,
 ) -> tuple[LinearHead, dict[str, Any]]:
     classes = list(TASK_CLASSES[task])
+
+    def matrix(texts: Sequence[str]) -> sp.csr_matrix:
+        x = fs.transform(texts)
+        return x if raw is None else sp.hstack([x, raw.matrix(texts)], format="csr")
+
+    n_features = fs.size + (raw.size if raw is not None else 0)
     train_rows = [e for c in corpora for e in splits[(c.folder, task)]["train"]]
     dev_rows = [e for c in corpora for e in splits[(c.folder, task)]["dev"]]
     extra = cfg.extra_train.get(task, [])
@@ -419,9 +452,9 @@ def _train_task(
     dev_rows += extra_dev
     if len({e.label for e in train_rows}) < 2:
         raise DataError(f"{task}: need examples of at least two classes to train")
-    x_train = fs.transform(with_folded([e.text for e in train_rows]))
+    x_train = matrix(with_folded([e.text for e in train_rows]))
     y_train = [e.label for e in train_rows] * 2
-    x_dev = fs.transform(with_folded([e.text for e in dev_rows]))
+    x_dev = matrix(with_folded([e.text for e in dev_rows]))
     y_dev = [e.label for e in dev_rows] * 2
     # Dev is judged per corpus (each with its own label set), then averaged: a corpus
     # without a neutral class must not drown the neutral class of another.
@@ -433,7 +466,7 @@ def _train_task(
     best: tuple[float, float, LinearHead] | None = None
     for c in cfg.c_grid if nb_alpha is None else cfg.nb_c_grid:
         two = (
-            _fit_two_stage(task, x_train, train_rows, c, cfg.seed, fs.size, nb_alpha)
+            _fit_two_stage(task, x_train, train_rows, c, cfg.seed, n_features, nb_alpha)
             if task in cfg.two_stage
             else None
         )
@@ -441,7 +474,7 @@ def _train_task(
             head = two
         else:
             model = _fit(x_train, y_train, c, cfg.seed, nb_alpha)
-            head = _head_from_svm(task, model, classes, fs.size)
+            head = _head_from_svm(task, model, classes, n_features)
         dev_f1 = _dev_score(head.scores(x_dev), classes, groups)
         log(f"{task}: C={c:g} dev macro-F1 {100 * dev_f1:.2f}")
         if best is None or dev_f1 > best[0] + 1e-9:
@@ -478,7 +511,7 @@ def _train_task(
             ("accented", [e.text for e in test_rows]),
             ("unaccented", [fold(e.text) for e in test_rows]),
         ):
-            pred = restricted_argmax(head.scores(fs.transform(texts)), classes, allowed)
+            pred = restricted_argmax(head.scores(matrix(texts)), classes, allowed)
             rep = classification_report(gold, pred, allowed)
             res[variant] = {
                 "macro_f1": round(100 * rep["macro_f1"], 2),
@@ -488,6 +521,9 @@ def _train_task(
         report["test"][corpus.folder] = res
         log(f"{task}: test {corpus.folder}: {res}")
     head.meta = {"C": c_best, "seed": cfg.seed}
+    if raw is not None:
+        report["raw_chars"] = True
+        head.meta["raw_chars"] = True
     if nb_alpha is not None:
         report["nb_alpha"] = nb_alpha
         head.meta["nb_alpha"] = nb_alpha
