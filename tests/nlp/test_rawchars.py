@@ -58,8 +58,9 @@ def _reference_columns(text: str, block: RawChars) -> list[int]:
 def test_hash_is_the_documented_one_and_stays_inside_each_text() -> None:
     block = _block()
     texts = ["Ship nhanh!!", "", "ok", "Đẹp"]
+    for rows_k, _ in block.blocks(texts):
+        assert np.all(np.diff(rows_k) >= 0)  # each length's occurrences in text order
     rows, cols = block.occurrences(texts)
-    assert np.all(np.diff(rows) >= 0)  # grouped by row, in text order
     for i, text in enumerate(texts):
         got = sorted(cols[rows == i].tolist())
         assert got == sorted(_reference_columns(text, block))
@@ -161,3 +162,36 @@ def test_training_with_the_block_is_deterministic(tmp_path: Path) -> None:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     plain = LinearHead.load(tmp_path / "a" / "spam.npz")
     assert plain.meta is not None and plain.meta["raw_chars"] is True
+
+
+def test_analyser_spam_uses_the_complete_scores_only_where_the_model_runs() -> None:
+    from tinhieu.nlp.analyse import Analyzer
+    from tinhieu.nlp.bundle import load_bundle
+    from tinhieu.nlp.features import softmax
+    from tinhieu.nlp.normalise import normalise_words
+
+    bundle = load_bundle()
+    assert set(bundle.raw_heads()) == {"spam", "spam-type"}  # the shipped spam heads use it
+    texts = [
+        "Jdjd is a waste of my time and place to ask questions about assignments",
+        "giao hàng nhanh, đóng gói cẩn thận, sản phẩm ok",
+        "Sản phẩm tốt!!!!!!!!! Shop uy tín lắm nha mọi người ơi",
+        "áo đẹp, vải mát",
+    ]
+    kinds: list[str | None] = ["review", None, "review", "post"]
+    out = Analyzer(bundle).analyse(texts, ["spam"], kinds=kinds)
+    x = bundle.features.transform_words([normalise_words(t) for t in texts])
+    full = bundle.scores(x, texts)
+    head = bundle.heads["spam"]
+    p_spam = softmax(full["spam"], head.temperature)[:, head.classes.index("spam")]
+    for i, res in enumerate(out[:3]):
+        spam = res["spam"]
+        want = p_spam[i] if spam["label"] != "none" else 1 - p_spam[i]
+        assert spam["prob"] == pytest.approx(want, abs=1e-3)
+    assert out[0]["spam"]["label"] == "junk"  # off-topic: the model's spam-3
+    assert out[0]["spam"]["reason"].startswith("review-spam model: spam-3")
+    assert out[3]["spam"] == {
+        "label": "none",
+        "prob": None,
+        "reason": "no spam rule matched (not a review)",
+    }

@@ -152,6 +152,8 @@ class _Batch:
     cut: list[bool]
     words: list[list[str]]
     x: sp.csr_matrix
+    #: Every head's scores from the shared features; complete except for the heads that
+    #: also read the raw-character block (see :meth:`Analyzer._raw_head_probs`).
     scores: dict[str, FloatArray]
 
 
@@ -198,7 +200,7 @@ class Analyzer:
         plain = [c[0] for c in cleaned]
         words = [normalise_words(t) for t in plain]
         x = self.bundle.features.transform_words(words)
-        return _Batch(plain, [c[1] for c in cleaned], words, x, self.bundle.scores(x, plain))
+        return _Batch(plain, [c[1] for c in cleaned], words, x, self.bundle.shared_scores(x))
 
     # -- the tasks --------------------------------------------------------------------------
 
@@ -265,7 +267,29 @@ class Analyzer:
         head = self.bundle.heads.get(name)
         if head is None:
             return None
+        if self.bundle.uses_raw(name):
+            return self._raw_head_probs(batch, (name,), range(len(batch.texts)))[name]
         return head.classes, _probs(batch.scores[name], head.temperature)
+
+    def _raw_head_probs(
+        self, batch: _Batch, names: Sequence[str], rows: Sequence[int]
+    ) -> dict[str, tuple[tuple[str, ...], FloatArray]]:
+        """Probabilities of ``rows`` only, for heads that may read the raw-character block
+        (its cost is paid only for the mentions that need the head)."""
+        idx = np.asarray(rows, dtype=np.int64)
+        present = [n for n in names if n in self.bundle.heads]
+        needs_raw = any(self.bundle.uses_raw(n) for n in present)
+        raw = (
+            self.bundle.raw_scores([batch.texts[i] for i in idx]) if needs_raw and idx.size else {}
+        )
+        out: dict[str, tuple[tuple[str, ...], FloatArray]] = {}
+        for name in present:
+            head = self.bundle.heads[name]
+            scores = batch.scores[name][idx]
+            if name in raw:
+                scores = scores + raw[name]
+            out[name] = (head.classes, _probs(scores, head.temperature))
+        return out
 
     def _sentiment(self, batch: _Batch, explain: bool) -> list[dict[str, Any]]:
         from tinhieu.nlp.opinion import gate_scores
@@ -464,19 +488,27 @@ class Analyzer:
                 )
                 for m in cl.members:
                     seeded[m] = why
-        spam_p = self._head_probs(batch, "spam")
-        type_p = self._head_probs(batch, "spam-type")
-        p_spams = (
-            spam_p[1][:, spam_p[0].index("spam")].tolist()
-            if spam_p is not None and "spam" in spam_p[0]
-            else None
-        )
+        # The spam heads run only where no seeding cluster or rule has answered, on reviews.
+        rule_hits = [
+            None if i in seeded else spam_rules(text, batch.words[i])
+            for i, text in enumerate(batch.texts)
+        ]
+        reviewed = [
+            kinds is None or i >= len(kinds) or kinds[i] in (None, "review") for i in range(n)
+        ]
+        model_rows = [
+            i for i in range(n) if i not in seeded and rule_hits[i] is None and reviewed[i]
+        ]
+        probs = self._raw_head_probs(batch, ("spam", "spam-type"), model_rows)
+        spam_p, type_p = probs.get("spam"), probs.get("spam-type")
+        usable = spam_p is not None and type_p is not None and "spam" in spam_p[0]
+        at = {row: j for j, row in enumerate(model_rows)}
         out: list[dict[str, Any]] = []
-        for i, text in enumerate(batch.texts):
+        for i in range(n):
             if i in seeded:
                 out.append({"label": "seeding", "prob": None, "reason": seeded[i]})
                 continue
-            hit = spam_rules(text, batch.words[i])
+            hit = rule_hits[i]
             if hit is not None:
                 res: dict[str, Any] = {
                     "label": hit.kind,
@@ -487,16 +519,13 @@ class Analyzer:
                     res["start"], res["end"] = hit.start, hit.end
                 out.append(res)
                 continue
-            reviewed = kinds is None or i >= len(kinds) or kinds[i] in (None, "review")
-            if spam_p is not None and type_p is not None and reviewed:
-                p_spam = (
-                    p_spams[i]
-                    if p_spams is not None
-                    else float(spam_p[1][i, spam_p[0].index("spam")])
-                )
+            if usable and reviewed[i]:
+                assert spam_p is not None and type_p is not None
+                j = at[i]
+                p_spam = float(spam_p[1][j, spam_p[0].index("spam")])
                 if p_spam >= SPAM_MODEL_MIN_PROB:
                     t_classes, t_probs = type_p
-                    order = [j for j in np.argsort(-t_probs[i]) if t_classes[j] != "no-spam"]
+                    order = [k for k in np.argsort(-t_probs[j]) if t_classes[k] != "no-spam"]
                     kind = _SPAM_TYPE_KIND.get(t_classes[order[0]], "junk")
                     out.append(
                         {
@@ -508,7 +537,7 @@ class Analyzer:
                     continue
                 out.append({"label": "none", "prob": round(1 - p_spam, 4), "reason": ""})
             else:
-                why = "no spam rule matched" + ("" if reviewed else " (not a review)")
+                why = "no spam rule matched" + ("" if reviewed[i] else " (not a review)")
                 out.append({"label": "none", "prob": None, "reason": why})
         return out
 

@@ -93,12 +93,10 @@ class Bundle:
                 self._raw_table = self.raw.fold_idf(sp.hstack(raw_mats, format="csr"))
         return self._stacked
 
-    def scores(self, x: sp.csr_matrix, texts: Sequence[str] | None = None) -> dict[str, FloatArray]:
-        """Every head's scores (bias and offsets included) from one matrix product.
-
-        ``texts`` are the raw texts of ``x``'s rows, for heads that read the raw-text
-        character block; without them such a head is left out of the result.
-        """
+    def shared_scores(self, x: sp.csr_matrix) -> dict[str, FloatArray]:
+        """Every head's scores from the shared features (bias and offsets included) in one
+        matrix product. For a head that also reads the raw-character block this is only
+        part of its score: add :meth:`raw_scores` (or use :meth:`scores`)."""
         if not self.heads:
             return {}
         if self._dense is None:
@@ -107,19 +105,36 @@ class Bundle:
             # building a sparse result first.
             self._dense = np.ascontiguousarray(self._stack().toarray(), dtype=np.float32)
         raw = np.asarray(x @ self._dense, dtype=np.float32)
-        extra = None
-        if self._raw_table is not None and self.raw is not None and texts is not None:
-            if len(texts) != x.shape[0]:
-                raise ValueError(f"{len(texts)} texts for {x.shape[0]} feature rows")
-            extra = self.raw.scores(texts, self._raw_table)
-        out: dict[str, FloatArray] = {}
-        for name, head in self.heads.items():
-            part = raw[:, self._slices[name]] + head.bias + head.offset
-            if name in self._raw_slices:
-                if extra is None:
-                    continue
-                part += extra[:, self._raw_slices[name]]
-            out[name] = part
+        return {
+            name: raw[:, self._slices[name]] + head.bias + head.offset
+            for name, head in self.heads.items()
+        }
+
+    def raw_heads(self) -> tuple[str, ...]:
+        """The heads that also read the raw-character block."""
+        return tuple(name for name in self.heads if self.uses_raw(name))
+
+    def raw_scores(self, texts: Sequence[str]) -> dict[str, FloatArray]:
+        """The raw-character block's part of each such head's scores for ``texts``."""
+        self._stack()
+        if self._raw_table is None or self.raw is None:
+            return {}
+        part = self.raw.scores(texts, self._raw_table)
+        return {name: part[:, sl] for name, sl in self._raw_slices.items()}
+
+    def scores(self, x: sp.csr_matrix, texts: Sequence[str] | None = None) -> dict[str, FloatArray]:
+        """Every head's complete scores. ``texts`` are the raw texts of ``x``'s rows, for
+        heads that read the raw-character block; without them such a head is left out."""
+        out = self.shared_scores(x)
+        names = self.raw_heads()
+        if not names:
+            return out
+        if texts is None:
+            return {k: v for k, v in out.items() if k not in names}
+        if len(texts) != x.shape[0]:
+            raise ValueError(f"{len(texts)} texts for {x.shape[0]} feature rows")
+        for name, part in self.raw_scores(texts).items():
+            out[name] = out[name] + part
         return out
 
     def head_scores(self, name: str, x: sp.csr_matrix, texts: Sequence[str]) -> FloatArray:

@@ -70,22 +70,15 @@ class RawChars:
 
     # -- hashing ----------------------------------------------------------------------------
 
-    def occurrences(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
-        """``(rows, cols)`` of every n-gram occurrence in row order, repeats kept: the same
-        column may appear several times in a row."""
+    def blocks(self, texts: Sequence[str]) -> list[tuple[IntArray, IntArray]]:
+        """Per n-gram length, ``(rows, cols)`` of every occurrence in text order (so each
+        block's rows are sorted), repeats kept."""
         cp = _codepoints(texts)
         n_pos = cp.size
-        width = self.hi - self.lo + 1
-        if n_pos == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty
         seps = np.concatenate([[0], np.cumsum(cp == 0)])  # separators before each position
         row_at = seps[1:]  # a text's separator counts as its first position
         shift = np.uint64(64 - self.bits)
-        # One column per n-gram length, one row per start position: read in C order the
-        # valid cells come out in text order, so no sort is needed to group them by row.
-        hashes = np.zeros((n_pos, width), dtype=np.uint64)
-        valid = np.zeros((n_pos, width), dtype=bool)
+        out: list[tuple[IntArray, IntArray]] = []
         acc = cp
         for k in range(2, self.hi + 1):  # rolling: the k-gram hash from the (k-1)-gram's
             n = n_pos - k + 1
@@ -94,14 +87,20 @@ class RawChars:
             acc = acc[:n] * _MUL + cp[k - 1 : k - 1 + n]
             if k < self.lo:
                 continue
-            i = k - self.lo
             mixed = acc ^ np.uint64((k * _GOLDEN) & 0xFFFFFFFFFFFFFFFF)
             mixed *= _MIX
             mixed >>= shift
-            hashes[:n, i] = mixed
-            valid[:n, i] = seps[k : k + n] == seps[:n]  # no separator inside
-        pos = np.nonzero(valid)[0]
-        return row_at[pos].astype(np.int64), hashes[valid].astype(np.int64)
+            inside = seps[k : k + n] == seps[:n]  # no separator inside
+            out.append((row_at[:n][inside], mixed[inside].astype(np.int64)))
+        return out
+
+    def occurrences(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
+        """``(rows, cols)`` of every n-gram occurrence, repeats kept (not in row order)."""
+        parts = self.blocks(texts)
+        if not parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate([r for r, _ in parts]), np.concatenate([c for _, c in parts])
 
     def _norms(self, n: int, rows: IntArray, cols: IntArray) -> FloatArray:
         w = self.idf[cols].astype(np.float64)
@@ -124,16 +123,17 @@ class RawChars:
         :meth:`fold_idf` of ``W``: each row multiplied by its column's IDF, and a last
         column of IDF² so the same product gives each row's norm."""
         n = len(texts)
-        rows, cols = self.occurrences(texts)
-        if rows.size == 0:
-            return np.zeros((n, table.shape[1] - 1), dtype=np.float32)
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-        # Repeated columns in a row are fine for a product: each adds its weight once.
-        counts = sp.csr_matrix(
-            (np.ones(cols.size, dtype=np.float32), cols, indptr), shape=(n, self.size)
-        )
-        prod = np.asarray(counts @ table, dtype=np.float32)
+        prod = np.zeros((n, table.shape[1]), dtype=np.float32)
+        bounds = np.arange(n + 1)
+        for rows, cols in self.blocks(texts):
+            # One n-gram length at a time: its occurrences are already in row order, so
+            # the sparse rows need no sort; a column repeated in a row adds its weight
+            # once per occurrence, as the count would.
+            counts = sp.csr_matrix(
+                (np.ones(cols.size, dtype=np.float32), cols, np.searchsorted(rows, bounds)),
+                shape=(n, self.size),
+            )
+            prod += counts @ table
         sq = prod[:, -1]
         sq[sq <= 0] = 1.0
         out: FloatArray = (prod[:, :-1] / np.sqrt(sq)[:, None]).astype(np.float32)
