@@ -126,6 +126,7 @@ def _spam_model(tmp: Path) -> tuple[Bundle, FeatureSpace]:
     manifest = train(None, tmp, cfg, log=lambda _m: None, features=fs)
     assert manifest["features"]["raw_chars"] == {"bits": 12, "n": [2, 5]}
     assert manifest["heads"]["spam"]["raw_chars"] is True
+    assert manifest["heads"]["spam"]["aspect_shape"] is True
     return Bundle.load(tmp), fs
 
 
@@ -134,8 +135,10 @@ def test_a_trained_head_reads_the_block_through_the_bundle(tmp_path: Path) -> No
     assert (tmp_path / "m" / "rawchars.npz").is_file()
     assert bundle.uses_raw("spam")
     head = bundle.heads["spam"]
-    assert head.weights.shape[0] == fs.size + (1 << 12)
-    assert np.abs(head.weights[fs.size :].toarray()).sum() > 0  # the block learnt something
+    assert bundle.shape is not None and bundle.uses_shape("spam")
+    assert head.weights.shape[0] == fs.size + (1 << 12) + bundle.shape.size
+    raw_part = head.weights[fs.size : fs.size + (1 << 12)]
+    assert np.abs(raw_part.toarray()).sum() > 0  # the block learnt something
     texts = ["IB SHOP NGAY!!!!!! rẻ lắm", "vải hơi mỏng nhưng giao nhanh", "", "😀"]
     x = fs.transform(texts)
     fast = bundle.scores(x, texts)["spam"]
@@ -150,6 +153,9 @@ def test_a_trained_head_reads_the_block_through_the_bundle(tmp_path: Path) -> No
 
 def test_a_model_missing_its_block_is_a_clear_error(tmp_path: Path) -> None:
     _spam_model(tmp_path / "m")
+    (tmp_path / "m" / "aspect_shape.json").unlink()
+    with pytest.raises(ModelMissingError, match="aspect-shape block"):
+        Bundle.load(tmp_path / "m")
     (tmp_path / "m" / "rawchars.npz").unlink()
     with pytest.raises(ModelMissingError, match="raw-character block"):
         Bundle.load(tmp_path / "m")
@@ -158,7 +164,7 @@ def test_a_model_missing_its_block_is_a_clear_error(tmp_path: Path) -> None:
 def test_training_with_the_block_is_deterministic(tmp_path: Path) -> None:
     _spam_model(tmp_path / "a")
     _spam_model(tmp_path / "b")
-    for name in ("spam.npz", "rawchars.npz"):
+    for name in ("spam.npz", "rawchars.npz", "aspect_shape.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     plain = LinearHead.load(tmp_path / "a" / "spam.npz")
     assert plain.meta is not None and plain.meta["raw_chars"] is True
@@ -195,3 +201,22 @@ def test_analyser_spam_uses_the_complete_scores_only_where_the_model_runs() -> N
         "prob": None,
         "reason": "no spam rule matched (not a review)",
     }
+
+
+def test_aspect_shape_reads_which_aspects_a_review_names() -> None:
+    from tinhieu.nlp.aspect_shape import SCALE, AspectShape, shape_features
+
+    only_shop = shape_features("Giao hàng nhanh. Đóng gói cẩn thận.")
+    assert "a:nonproduct-only" in only_shop and "a:no-quality" in only_shop
+    assert "aset:delivery|packaging" in only_shop
+    product = shape_features("Chất lượng sản phẩm tốt, giao hàng nhanh")
+    assert "a:quality" in product and "a:nonproduct-only" not in product
+    assert shape_features("") == ["a:none"]
+    block = AspectShape.fit(["Giao hàng nhanh. Đóng gói cẩn thận.", "ok"])
+    m = block.matrix(["Giao hàng nhanh. Đóng gói cẩn thận.", "Chất lượng tốt", ""])
+    assert m.shape == (3, block.size)
+    assert set(m.data.tolist()) == {SCALE}
+    # features outside the vocabulary (quality was never seen) are ignored, not an error
+    names = sorted(block.vocab, key=block.vocab.__getitem__)
+    assert {names[j] for j in m[1].indices} <= {"a:none"} | set(block.vocab)
+    assert m[0].nnz == len(set(only_shop) & set(block.vocab))

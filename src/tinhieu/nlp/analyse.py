@@ -280,7 +280,9 @@ class Analyzer:
         present = [n for n in names if n in self.bundle.heads]
         needs_raw = any(self.bundle.uses_raw(n) for n in present)
         raw = (
-            self.bundle.raw_scores([batch.texts[i] for i in idx]) if needs_raw and idx.size else {}
+            self.bundle.raw_scores([batch.texts[i] for i in idx], self.names)
+            if needs_raw and idx.size
+            else {}
         )
         out: dict[str, tuple[tuple[str, ...], FloatArray]] = {}
         for name in present:

@@ -55,7 +55,14 @@ def _raw_lines(manifest: dict[str, Any]) -> list[str]:
         f"{', '.join(users) or 'No head'} also read{'s' if len(users) == 1 else ''} "
         f"character {lo}–{hi}-grams of the lowercased *raw* text (letter runs, "
         f"punctuation and spaces kept), hashed to 2^{raw.get('bits')} columns "
-        "(`rawchars.npz` holds their IDF).",
+        "(`rawchars.npz` holds their IDF)"
+        + (
+            f", and {raw_shape} aspect-shape features: which commerce aspects the text "
+            "names, as conjunctions such as *delivery and packaging only*"
+            " (`aspect_shape.json`)."
+            if (raw_shape := manifest.get("features", {}).get("aspect_shape"))
+            else "."
+        ),
     ]
 
 

@@ -432,7 +432,9 @@ def retrain(
     shipped = load_bundle(shipped_model_dir())
     tasks = tuple(t for t in ("sentiment", "toxicity", "emotion", "spam") if t in extra)
     cfg = TrainConfig(seed=seed, tasks=tasks, extra_train=extra)
-    manifest = train(data_dir, out_dir, cfg, log, features=shipped.features, raw=shipped.raw)
+    manifest = train(
+        data_dir, out_dir, cfg, log, features=shipped.features, raw=shipped.raw, shape=shipped.shape
+    )
     # heads not re-trained are the shipped ones, copied so the folder stands alone
     for name in shipped.heads:
         if name not in tasks:

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from tinhieu.nlp.aspect_shape import AspectShape
 from tinhieu.nlp.corpora import (
     CORPORA,
     Corpus,
@@ -77,6 +78,9 @@ class TrainConfig:
     raw_chars: tuple[str, ...] = ("spam", "spam-type")
     #: Columns of that block: ``2**raw_bits``.
     raw_bits: int = 20
+    #: Whether those tasks also read which commerce aspects a text names
+    #: (:mod:`tinhieu.nlp.aspect_shape`), after the raw block.
+    aspect_shape: bool = True
 
 
 def with_folded(texts: Sequence[str]) -> list[str]:
@@ -350,14 +354,15 @@ def train(
     *,
     features: FeatureSpace | None = None,
     raw: RawChars | None = None,
+    shape: AspectShape | None = None,
 ) -> dict[str, Any]:
     """Train every task of ``config`` and write the artefacts to ``out_dir``.
 
     ``data_dir`` is the public data (``None``: train on ``config.extra_train`` alone, as
     a workspace that brings its own labels does). ``features`` reuses a fitted feature
     space (a workspace model keeps the shipped vocabulary) instead of fitting one, and
-    ``raw`` a fitted raw-character block (otherwise fitted on the train texts of the
-    tasks in ``config.raw_chars``).
+    ``raw`` and ``shape`` the fitted raw-character and aspect-shape blocks (otherwise
+    fitted on the train texts of the tasks in ``config.raw_chars``).
     """
     cfg = config or TrainConfig()
     started = time.perf_counter()
@@ -393,25 +398,34 @@ def train(
         "heads": {},
     }
     raw_tasks = [t for t in cfg.tasks if t in cfg.raw_chars]
+    raw_texts = sorted(
+        {
+            e.text
+            for c in corpora
+            if c.task in raw_tasks
+            for e in splits[(c.folder, c.task)]["train"]
+        }
+        | {e.text for t in raw_tasks for e in cfg.extra_train.get(t, [])}
+    )
     if raw is None and raw_tasks:
-        raw_texts = sorted(
-            {
-                e.text
-                for c in corpora
-                if c.task in raw_tasks
-                for e in splits[(c.folder, c.task)]["train"]
-            }
-            | {e.text for t in raw_tasks for e in cfg.extra_train.get(t, [])}
-        )
         log(f"raw characters: IDF over {len(raw_texts):,} training texts (+ folded copies)")
         raw = RawChars.fit(with_folded(raw_texts), bits=cfg.raw_bits)
+    if shape is None and raw_tasks and cfg.aspect_shape:
+        shape = AspectShape.fit(with_folded(raw_texts))
+        log(f"aspect shape: {shape.size} features")
     if raw is not None:
         raw.save(out_dir / "rawchars.npz")
         manifest["features"]["raw_chars"] = {"bits": raw.bits, "n": [raw.lo, raw.hi]}
+    if shape is not None and raw is not None:
+        shape.save(out_dir / "aspect_shape.json")
+        manifest["features"]["aspect_shape"] = shape.size
+    else:
+        shape = None
     for task in cfg.tasks:
         task_corpora = [c for c in corpora if c.task == task]
         task_raw = raw if task in cfg.raw_chars else None
-        head, report = _train_task(task, task_corpora, splits, fs, cfg, log, task_raw)
+        task_shape = shape if task_raw is not None else None
+        head, report = _train_task(task, task_corpora, splits, fs, cfg, log, task_raw, task_shape)
         head.save(out_dir / f"{task}.npz")
         manifest["heads"][task] = report
     manifest["seconds"] = round(time.perf_counter() - started, 1)
@@ -430,14 +444,21 @@ def _train_task(
     cfg: TrainConfig,
     log: Log,
     raw: RawChars | None = None,
+    shape: AspectShape | None = None,
 ) -> tuple[LinearHead, dict[str, Any]]:
     classes = list(TASK_CLASSES[task])
 
     def matrix(texts: Sequence[str]) -> sp.csr_matrix:
         x = fs.transform(texts)
-        return x if raw is None else sp.hstack([x, raw.matrix(texts)], format="csr")
+        if raw is None:
+            return x
+        blocks = [x, raw.matrix(texts)]
+        if shape is not None:
+            blocks.append(shape.matrix(texts))
+        return sp.hstack(blocks, format="csr")
 
-    n_features = fs.size + (raw.size if raw is not None else 0)
+    n_features = fs.size
+    n_features += (raw.size if raw is not None else 0) + (shape.size if shape is not None else 0)
     train_rows = [e for c in corpora for e in splits[(c.folder, task)]["train"]]
     dev_rows = [e for c in corpora for e in splits[(c.folder, task)]["dev"]]
     extra = cfg.extra_train.get(task, [])
@@ -524,6 +545,9 @@ def _train_task(
     if raw is not None:
         report["raw_chars"] = True
         head.meta["raw_chars"] = True
+    if shape is not None:
+        report["aspect_shape"] = True
+        head.meta["aspect_shape"] = True
     if nb_alpha is not None:
         report["nb_alpha"] = nb_alpha
         head.meta["nb_alpha"] = nb_alpha
