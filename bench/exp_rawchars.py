@@ -1,6 +1,6 @@
 """Experiment: do hashed character n-grams of the *raw* text lift a head?
 
-    .venv/bin/python bench/exp_rawchars.py TASK [BITS] [C,C,...] [base,plus_raw]
+    .venv/bin/python bench/exp_rawchars.py TASK [BITS] [C,C,...] [base,plus_raw,plus_raw_shape]
 
 The shipped feature space reads normalised words (teencode expanded, repeated letters
 squeezed) and character n-grams inside words. Spam, junk and keyboard mash live partly in
@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from exp_nbsvm import _matrix
+from tinhieu.nlp.aspect_shape import AspectShape
 from tinhieu.nlp.bundle import shipped_model_dir
 from tinhieu.nlp.corpora import CORPORA, find_data_dir, load_split
 from tinhieu.nlp.features import FeatureSpace
@@ -79,6 +80,13 @@ variants = {
         sp.hstack([xte, rte]).tocsr(),
     ),
 }
+if "plus_raw_shape" in VARIANTS:  # and which commerce aspects the text names
+    shape = AspectShape.fit(with_folded([e.text for e in tr]))
+    variants["plus_raw_shape"] = (
+        sp.hstack([xtr, rtr, shape.matrix(with_folded([e.text for e in tr]))]).tocsr(),
+        sp.hstack([xdv, rdv, shape.matrix(with_folded([e.text for e in dv]))]).tocsr(),
+        sp.hstack([xte, rte, shape.matrix([e.text for e in te])]).tocsr(),
+    )
 for name, (A, B, Cm) in ((k, v) for k, v in variants.items() if k in VARIANTS):
     best = None
     for c in C_GRID:

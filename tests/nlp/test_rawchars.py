@@ -178,6 +178,7 @@ def test_analyser_spam_uses_the_complete_scores_only_where_the_model_runs() -> N
 
     bundle = load_bundle()
     assert set(bundle.raw_heads()) == {"spam", "spam-type"}  # the shipped spam heads use it
+    assert bundle.uses_shape("spam") and bundle.uses_shape("spam-type")
     texts = [
         "Jdjd is a waste of my time and place to ask questions about assignments",
         "giao hàng nhanh, đóng gói cẩn thận, sản phẩm ok",

@@ -268,7 +268,11 @@ def test_scores_equal_the_sparse_product(bundle: Bundle) -> None:
             assert np.array_equal(got[name], want)
             continue
         # the raw-character block's fast path sums in another order: equal to rounding
-        want += np.asarray((bundle.raw.matrix(texts) @ head.weights[n:]).toarray())
+        blocks = [bundle.raw.matrix(texts)]
+        if bundle.uses_shape(name):
+            assert bundle.shape is not None
+            blocks.append(bundle.shape.matrix(texts))
+        want += np.asarray((sp.hstack(blocks, format="csr") @ head.weights[n:]).toarray())
         np.testing.assert_allclose(got[name], want, rtol=1e-4, atol=1e-4)
 
 
